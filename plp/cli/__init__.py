@@ -1,0 +1,104 @@
+"""The ``plp`` command line: thin commands over ``plp.services``.
+
+One place, :func:`main`, turns every user mistake into one line ``Error: ...`` on
+stderr with exit code 1 (2 for wrong usage). Set ``PLP_DEBUG=1`` to see the
+traceback of an unexpected error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+import typer
+
+try:  # typer vendors click since 0.2x; older releases use click itself
+    from typer._click import exceptions as click
+except ImportError:  # pragma: no cover
+    from click import exceptions as click  # type: ignore[no-redef]
+
+from plp.cli.state import State
+
+app = typer.Typer(
+    name="plp",
+    help="plp: PLP projects through phases and decision points, with formal anchoring by every owner.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Optional[str] = typer.Option(None, "--db", metavar="TARGET",
+                                     help="SQLite file or SQLAlchemy URL (default: PLP_DB, else plp.db)."),
+    as_: Optional[str] = typer.Option(None, "--as", metavar="PERSON",
+                                      help="Who is acting: name, email or id (default: PLP_USER)."),
+) -> None:
+    ctx.obj = State(target=db, as_=as_)
+
+
+def _register() -> None:
+    from plp.cli import decisions, directory, milestones, projects, setup, workflows
+
+    for module in (setup, workflows, directory, projects, milestones, decisions):
+        module.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``plp`` command."""
+    from plp.errors import PlpError
+
+    cmd = typer.main.get_command(app)
+    code = 0
+    try:
+        rv = cmd.main(args=argv, prog_name="plp", standalone_mode=False)
+        code = rv if isinstance(rv, int) else 0
+    except click.UsageError as e:
+        hint = f" (see '{e.ctx.command_path} --help')" if e.ctx is not None else ""
+        _error(e.format_message().splitlines()[0] + hint)
+        code = 2
+    except click.ClickException as e:
+        _error(e.format_message().splitlines()[0])
+        code = e.exit_code
+    except typer.Abort:
+        _error("aborted")
+        code = 1
+    except PlpError as e:
+        _error(str(e))
+        code = e.exit_code
+    except KeyboardInterrupt:
+        _error("interrupted")
+        code = 130
+    except BrokenPipeError:
+        code = 0
+    except Exception as e:  # a bug, or the environment (disk full, server down)
+        if os.environ.get("PLP_DEBUG"):
+            raise
+        _error(_describe(e) + " (set PLP_DEBUG=1 for details)")
+        code = 1
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+def _describe(e: Exception) -> str:
+    orig = getattr(e, "orig", None) or e
+    text = (str(orig).strip().splitlines() or [""])[0]
+    return f"{type(orig).__name__}: {text}" if text else type(orig).__name__
+
+
+def _error(message: str) -> None:
+    message = " ".join(message.split("\n"))
+    sys.stderr.write(f"Error: {message}\n")

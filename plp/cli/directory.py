@@ -1,0 +1,81 @@
+"""``plp org`` and ``plp person``: the region's organisations and people."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from plp.cli.output import emit_json, say, table
+from plp.cli.state import JSON_HELP, state
+
+org_app = typer.Typer(help="Organisations: municipalities, the county, companies.", no_args_is_help=True)
+person_app = typer.Typer(help="People: advisers, leaders, sponsors, politicians.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(org_app, name="org")
+    app.add_typer(person_app, name="person")
+
+
+@org_app.command("add")
+def org_add(ctx: typer.Context, name: str = typer.Argument(..., help="The organisation's name."),
+            kind: str = typer.Option("municipality", "--kind", help="municipality, county, company or other.")) -> None:
+    """Add an organisation.
+
+    Example: plp org add Vennesla --kind municipality
+    """
+    from plp.services.directory import add_org
+
+    st = state(ctx)
+    org = add_org(st.db, name=name, kind=kind, actor=st.actor)
+    say(f"Added organisation {org.name} ({org.kind}).")
+
+
+@org_app.command("list")
+def org_list(ctx: typer.Context, json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """List organisations.
+
+    Example: plp org list --json
+    """
+    from plp.services.directory import list_orgs
+
+    rows = [{"id": o.id, "name": o.name, "kind": o.kind} for o in list_orgs(state(ctx).db)]
+    if json_:
+        emit_json(rows)
+    else:
+        table([(r["id"], r["name"], r["kind"]) for r in rows], ["id", "name", "kind"])
+
+
+@person_app.command("add")
+def person_add(ctx: typer.Context, name: str = typer.Argument(..., help="Full name."),
+               email: Optional[str] = typer.Option(None, "--email", help="Email address (for reminders)."),
+               phone: Optional[str] = typer.Option(None, "--phone", help="Phone number."),
+               org: Optional[str] = typer.Option(None, "--org", help="The organisation the person works for."),
+               lang: Optional[str] = typer.Option(None, "--lang", help="Preferred language: nn, nb or en.")) -> None:
+    """Add a person.
+
+    Example: plp person add "Kari Nordmann" --email kari@vennesla.kommune.no --org Vennesla
+    """
+    from plp.services.directory import add_person
+
+    st = state(ctx)
+    p = add_person(st.db, name=name, email=email, phone=phone, org=org, lang=lang, actor=st.actor)
+    say(f"Added person {p.name} (id {p.id}).")
+
+
+@person_app.command("list")
+def person_list(ctx: typer.Context, json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """List people.
+
+    Example: plp person list
+    """
+    from plp.services.directory import list_people
+
+    rows = [{"id": p.id, "name": p.name, "email": p.email, "phone": p.phone, "org": o.name if o else None,
+             "lang": p.lang} for p, o in list_people(state(ctx).db)]
+    if json_:
+        emit_json(rows)
+    else:
+        table([(r["id"], r["name"], r["email"], r["phone"], r["org"]) for r in rows],
+              ["id", "name", "email", "phone", "organisation"])

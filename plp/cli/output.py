@@ -1,0 +1,59 @@
+"""Output for people (rich tables, status on stderr) and for programs (``--json`` on stdout)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any, Iterable, Sequence
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        from plp.dates import show
+
+        return show(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def emit_json(data: Any) -> None:
+    """JSON alone on stdout, nothing else mixed in."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def say(message: str) -> None:
+    """A status line for people, on stderr (stdout stays data)."""
+    _console(stderr=True).print(message, markup=False)
+
+
+def out(message: str = "") -> None:
+    """A line of text output on stdout, printed exactly."""
+    sys.stdout.write(message + "\n")
+
+
+def table(rows: Iterable[Sequence[Any]], columns: Sequence[str], title: str | None = None) -> None:
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    n = 0
+    for row in rows:
+        t.add_row(*["" if v is None else str(v) for v in row])
+        n += 1
+    if n == 0:
+        say("(none)")
+        return
+    _console().print(t)
+
+
+def yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"

@@ -1,0 +1,42 @@
+"""``plp init`` and ``plp demo``."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from plp.cli.output import say
+from plp.cli.state import state
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("init")
+    def init(ctx: typer.Context) -> None:
+        """Create the database, or upgrade it to the current schema.
+
+        Example: plp --db region.db init
+        """
+        from plp.db import HEAD_REVISION
+
+        db = state(ctx).db
+        db.engine  # creates and migrates on first use
+        say(f"Database {db.display} is ready (schema {HEAD_REVISION}).")
+
+    @app.command("demo")
+    def demo(
+        ctx: typer.Context,
+        lang: str = typer.Option("en", "--lang", help="Language of phase and outcome labels: nn, nb or en."),
+        output: Optional[str] = typer.Option(None, "--output", help="Folder for the generated files."),
+    ) -> None:
+        """Build the Kristiansandregionen example and tell its story.
+
+        Uses --db / PLP_DB when given (it must be empty), else a fresh plp-demo.db
+        in the current folder.
+
+        Example: plp demo
+        """
+        from plp.demo import run
+
+        st = state(ctx)
+        run(st, lang=lang, output=output)

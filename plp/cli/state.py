@@ -1,0 +1,57 @@
+"""What every command shares: the database target and the acting person."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from plp.db import Database
+
+
+@dataclass
+class State:
+    target: str | None = None
+    as_: str | None = None
+    _db: "Database | None" = field(default=None, repr=False)
+
+    @property
+    def db(self) -> "Database":
+        if self._db is None:
+            from plp.db import Database
+
+            self._db = Database(self.target)
+        return self._db
+
+    @property
+    def actor(self) -> str:
+        """``--as``, else ``PLP_USER``, else the login name."""
+        if self.as_:
+            return self.as_
+        if os.environ.get("PLP_USER"):
+            return os.environ["PLP_USER"]
+        try:
+            return getpass.getuser()
+        except Exception:
+            return "unknown"
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, State):
+        obj = ctx.find_root().obj = State()
+    return obj
+
+
+def lang_default() -> str:
+    lang = os.environ.get("PLP_LANG", "en")
+    return lang if lang in ("nn", "nb", "en") else "en"
+
+
+JSON_HELP = "Print JSON on stdout instead of a table."
+NOW_HELP = "Override the clock (ISO 8601), for testing and what-if."
+LANG_HELP = "Language of domain labels: nn, nb or en (default: PLP_LANG, else en)."

@@ -1,0 +1,239 @@
+"""Database access: the engine, SQLite pragmas, migrate-on-open and the unit of work.
+
+``--db TARGET`` (or ``PLP_DB``) is a SQLite file path or an SQLAlchemy URL. SQLite
+runs in WAL mode with foreign keys on and ``synchronous=FULL`` (a committed
+decision survives a power cut; set ``PLP_SQLITE_SYNCHRONOUS=NORMAL`` to trade that
+for speed).
+
+Concurrency: a unit of work reads in one short transaction, then writes in another
+that starts with a guarded ``UPDATE project ... WHERE version = :read`` (see
+:meth:`UnitOfWork.bump`). A writer whose read is stale changes nothing and gets
+:class:`~plp.errors.ConcurrentChange`. Writers on different projects never
+conflict; on SQLite they queue for the file's write lock (``busy_timeout``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import create_engine, event, text, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from plp.errors import ConcurrentChange, PlpError
+
+#: The Alembic revision the models correspond to; a test keeps this true.
+HEAD_REVISION = "0001"
+
+DEFAULT_DB = "plp.db"
+
+_WRITING: ContextVar[bool] = ContextVar("plp_writing", default=False)
+
+
+def resolve_target(target: str | None) -> str:
+    """A SQLAlchemy URL from ``--db``, ``PLP_DB`` or the default ``plp.db``."""
+    target = target or os.environ.get("PLP_DB") or DEFAULT_DB
+    if "://" in target:
+        return target
+    return "sqlite:///" + str(Path(target).expanduser().resolve())
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = url.removeprefix("sqlite:///")
+    parent = Path(path).parent
+    if path and path != ":memory:" and not parent.is_dir():
+        raise PlpError(f"cannot create the database: folder {parent} does not exist")
+    engine = create_engine(url, connect_args={"timeout": 30})
+    sync = os.environ.get("PLP_SQLITE_SYNCHRONOUS", "FULL").upper()
+    if sync not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+        raise PlpError(f"PLP_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, not {sync}")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - trivial
+        # Let us issue BEGIN ourselves, so SQLite transactions mean what they say.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute(f"PRAGMA synchronous = {sync}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - trivial
+        # The write half of a unit of work takes the write lock up front, so it
+        # never works on a snapshot that another writer has made stale.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _WRITING.get() else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """One database target; the engine is created and migrated on first use."""
+
+    def __init__(self, target: str | None = None):
+        self.url = resolve_target(target)
+        self._engine: Engine | None = None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            try:
+                engine = _sqlite_engine(self.url) if self.is_sqlite else create_engine(self.url, pool_pre_ping=True)
+            except PlpError:
+                raise
+            except Exception as e:  # a malformed URL or a missing driver
+                raise PlpError(f"cannot open database {self.display}: {e}") from None
+            self._engine = engine
+            self.migrate()
+        return self._engine
+
+    @property
+    def display(self) -> str:
+        """The target without a password, for messages."""
+        from sqlalchemy.engine import make_url
+
+        try:
+            return make_url(self.url).render_as_string(hide_password=True)
+        except Exception:
+            return self.url
+
+    def current_revision(self) -> str | None:
+        assert self._engine is not None
+        try:
+            with self._engine.connect() as conn:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError as e:
+            if "no such table" in str(e) or "does not exist" in str(e):
+                return None
+            raise PlpError(f"cannot open database {self.display}: {_first_line(e)}") from None
+        except Exception as e:
+            if "does not exist" in str(e) or "UndefinedTable" in type(getattr(e, "orig", e)).__name__:
+                return None
+            raise PlpError(f"cannot open database {self.display}: {_first_line(e)}") from None
+
+    def migrate(self) -> bool:
+        """Bring the schema to the head revision; True if anything was applied."""
+        if self.current_revision() == HEAD_REVISION:
+            return False
+        from plp import migrations
+
+        try:
+            migrations.upgrade(self._engine)
+        except Exception as e:
+            # Another process may have migrated the same file at the same moment.
+            if self.current_revision() == HEAD_REVISION:
+                return False
+            raise PlpError(f"cannot migrate database {self.display}: {_first_line(e)}") from None
+        return True
+
+    @contextmanager
+    def unit(self, actor: str = "system") -> Iterator["UnitOfWork"]:
+        """A unit of work: nothing is kept unless :meth:`UnitOfWork.commit` is called."""
+        session = Session(self.engine, expire_on_commit=False, autoflush=False)
+        uow = UnitOfWork(session, actor)
+        token = _WRITING.set(False)
+        try:
+            yield uow
+        except OperationalError as e:
+            session.rollback()
+            if "locked" in str(e) or "could not serialize" in str(e):
+                raise ConcurrentChange("the database was changed meanwhile by someone else; reload and try again") from None
+            raise PlpError(f"database error: {_first_line(e)}") from None
+        except IntegrityError as e:
+            session.rollback()
+            raise PlpError(f"refused by the database (written meanwhile by someone else?): {_first_line(e)}") from None
+        finally:
+            session.close()
+            _WRITING.reset(token)
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def _first_line(e: BaseException) -> str:
+    orig = getattr(e, "orig", None) or e
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
+class UnitOfWork:
+    """A session plus the two things every change needs: the version guard and the event."""
+
+    def __init__(self, session: Session, actor: str):
+        self.session = session
+        self._raw_actor = actor
+        self._actor: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """The acting person's name when ``--as`` names a known person, else the text given."""
+        if self._actor is None:
+            from plp.services.common import find_person
+
+            try:
+                person = find_person(self, self._raw_actor)
+            except PlpError:  # ambiguous: keep what was given
+                person = None
+            self._actor = person.name if person else self._raw_actor
+        return self._actor
+
+    # The read half ends before the write half begins: a write transaction that
+    # starts with the guarded UPDATE never works on a stale SQLite snapshot.
+    def end_read(self) -> None:
+        """End the read transaction; what follows is written in one new transaction."""
+        if self.session.new or self.session.dirty or self.session.deleted:
+            raise RuntimeError("end_read() with pending writes: read first, then write")
+        self.session.commit()
+        _WRITING.set(True)
+
+    def bump(self, project: Any, **changes: Any) -> None:
+        """Write ``changes`` to the project if nobody changed it since we read it."""
+        from plp.models import Project
+
+        self.end_read()
+        result = self.session.execute(
+            update(Project)
+            .where(Project.id == project.id, Project.version == project.version)
+            .values(version=project.version + 1, **changes)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            self.session.rollback()
+            raise ConcurrentChange(
+                f"project {project.code} was changed meanwhile by someone else; reload and try again"
+            )
+        project.version += 1
+        for k, v in changes.items():
+            setattr(project, k, v)
+
+    def event(self, kind: str, data: dict[str, Any], project_id: int | None = None) -> None:
+        from plp.models import Event
+
+        self.session.add(Event(at=utcnow(), actor=self.actor, kind=kind, project_id=project_id,
+                               data=json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)))
+
+    def add(self, *rows: Any) -> None:
+        for row in rows:
+            self.session.add(row)
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def commit(self) -> None:
+        self.session.commit()

@@ -1,0 +1,152 @@
+"""SQLModel tables.
+
+Every project-scoped change bumps ``Project.version`` with a guarded update (see
+``plp.db.UnitOfWork.bump``), so the version is a guard for everything a decision
+depends on: roles, goals, checklist, anchoring and milestones.
+
+Times are stored in UTC (aware datetimes); dates as dates. Events are append-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Org(SQLModel, table=True):
+    __tablename__ = "org"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    kind: str = "municipality"  # municipality|county|company|other
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "person"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    email: str | None = Field(default=None, unique=True)
+    phone: str | None = None
+    org_id: int | None = Field(default=None, foreign_key="org.id")
+    lang: str | None = None  # nn|nb|en for messages; None: nynorsk
+
+
+class WorkflowDef(SQLModel, table=True):
+    """The copy of a workflow version that projects run on, whatever the file says later."""
+
+    __tablename__ = "workflow_def"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    version: int
+    definition: str = Field(sa_column=Column(Text, nullable=False))  # validated JSON
+    source: str = Field(sa_column=Column(Text, nullable=False))  # the YAML as loaded
+    sha256: str
+    loaded_at: dt.datetime
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "project"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    workflow_id: int = Field(foreign_key="workflow_def.id")
+    phase: str
+    status: str = "active"  # active|on_hold|stopped|completed
+    round: int = 1  # rework rounds at the current decision point
+    version: int = 1
+    gate_planned_on: dt.date | None = None
+    created_at: dt.datetime
+    created_by: str
+
+
+class ProjectOwner(SQLModel, table=True):
+    __tablename__ = "project_owner"
+    __table_args__ = (UniqueConstraint("project_id", "org_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    org_id: int = Field(foreign_key="org.id")
+    grade: str  # A|B|C
+    lead: bool = False
+
+
+class RoleAssignment(SQLModel, table=True):
+    __tablename__ = "role_assignment"
+    __table_args__ = (UniqueConstraint("project_id", "person_id", "role"),)
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    role: str
+
+
+class Goal(SQLModel, table=True):
+    __tablename__ = "goal"
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    level: str  # societal|effect|result
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    indicator: str | None = None
+    target: str | None = None
+
+
+class Milestone(SQLModel, table=True):
+    __tablename__ = "milestone"
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    title: str
+    due: dt.date = Field(index=True)
+    responsible_id: int = Field(foreign_key="person.id")
+    phase: str
+    done_on: dt.date | None = None
+
+
+class ChecklistTick(SQLModel, table=True):
+    __tablename__ = "checklist_tick"
+    __table_args__ = (UniqueConstraint("project_id", "item_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    item_key: str
+    ticked_at: dt.datetime
+    ticked_by: str
+
+
+class Anchoring(SQLModel, table=True):
+    """A formal decision by an owner organisation: council, committee or administration."""
+
+    __tablename__ = "anchoring"
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    org_id: int = Field(foreign_key="org.id")
+    body: str
+    kind: str  # political|administrative
+    ref: str  # case number, e.g. "PS 12/16"
+    date: dt.date
+    outcome: str  # approved|refused|lapsed
+
+
+class Decision(SQLModel, table=True):
+    __tablename__ = "decision"
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    decision_point: str
+    round: int
+    outcome: str
+    from_phase: str
+    to_phase: str | None = None  # the phase after the decision (None when completed/stopped)
+    by_id: int = Field(foreign_key="person.id")
+    date: dt.date
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    attendees: str = "[]"  # JSON list of person names
+
+
+class Event(SQLModel, table=True):
+    """Append-only history: one row per change, written in the change's transaction."""
+
+    __tablename__ = "event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    actor: str
+    kind: str
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
+    data: str = Field(sa_column=Column(Text, nullable=False))  # JSON

@@ -1,0 +1,56 @@
+"""Phase checklists: what must be in place before a decision point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from plp.db import Database, utcnow
+from plp.errors import InvalidTransition, NotFound
+from plp.models import ChecklistTick
+from plp.services.common import ensure_open, get_project, workflow_of
+
+
+def show_checklist(db: Database, *, code: str, lang: str = "en") -> list[dict[str, Any]]:
+    with db.unit() as uow:
+        p = get_project(uow, code)
+        wf = workflow_of(uow, p)
+        ticks = {t.item_key: t for t in uow.session.exec(
+            select(ChecklistTick).where(ChecklistTick.project_id == p.id)).all()}
+        return [{"key": item.key, "phase": phase.key, "label": item.labels.get(lang),
+                 "mandatory": item.mandatory, "done": item.key in ticks,
+                 "current_phase": phase.key == p.phase,
+                 "ticked_by": ticks[item.key].ticked_by if item.key in ticks else None}
+                for phase in wf.phases for item in phase.checklist]
+
+
+def tick(db: Database, *, code: str, item: str, actor: str) -> str:
+    """Tick an item of any phase of the project's workflow; returns its phase."""
+    with db.unit(actor) as uow:
+        p = get_project(uow, code)
+        ensure_open(p)
+        phase, _ = workflow_of(uow, p).checklist_item(item)
+        if uow.session.exec(select(ChecklistTick).where(ChecklistTick.project_id == p.id,
+                                                        ChecklistTick.item_key == item)).first():
+            raise InvalidTransition(f"checklist item '{item}' is already ticked in {p.code}")
+        uow.bump(p)
+        uow.add(ChecklistTick(project_id=p.id, item_key=item, ticked_at=utcnow(), ticked_by=uow.actor))
+        uow.event("checklist_ticked", {"item": item, "phase": phase.key}, p.id)
+        uow.commit()
+        return phase.key
+
+
+def untick(db: Database, *, code: str, item: str, actor: str) -> None:
+    with db.unit(actor) as uow:
+        p = get_project(uow, code)
+        ensure_open(p)
+        phase, _ = workflow_of(uow, p).checklist_item(item)
+        row = uow.session.exec(select(ChecklistTick).where(ChecklistTick.project_id == p.id,
+                                                           ChecklistTick.item_key == item)).first()
+        if row is None:
+            raise NotFound(f"checklist item '{item}' is not ticked in {p.code}")
+        uow.bump(p)
+        uow.session.delete(row)
+        uow.event("checklist_unticked", {"item": item, "phase": phase.key}, p.id)
+        uow.commit()

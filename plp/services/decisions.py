@@ -1,0 +1,110 @@
+"""Decision points: their status, the planned meeting, and the decisions themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from plp import engine
+from plp.db import Database
+from plp.errors import ConcurrentChange, InvalidInput, NotAllowed
+from plp.models import Decision
+from plp.workflow import OUTCOMES
+from plp.services.common import (
+    choose,
+    clean_text,
+    ensure_open,
+    facts_of,
+    gate_of,
+    get_person,
+    get_project,
+    not_after_today,
+    roles_of,
+    workflow_of,
+)
+
+
+def gate_status(db: Database, *, code: str, lang: str = "en") -> dict[str, Any]:
+    """The next decision point, criterion by criterion (``gate status --json``)."""
+    with db.unit() as uow:
+        p = get_project(uow, code)
+        wf = workflow_of(uow, p)
+        gate = gate_of(uow, p)
+        base = {"project": p.code, "phase": p.phase, "status": p.status, "round": p.round,
+                "planned_on": p.gate_planned_on.isoformat() if p.gate_planned_on else None}
+        if gate is None:
+            return dict(base, decision_point=None, label=None, from_phase=p.phase, to_phase=None,
+                        ready=False, deciders=[], criteria=[])
+        dp = gate.decision_point
+        return dict(base, decision_point=dp.key, label=dp.labels.get(lang), from_phase=gate.from_phase,
+                    to_phase=gate.to_phase, ready=gate.ready,
+                    deciders=list(dp.deciders),
+                    outcomes=list(dp.outcomes) + (["resume"] if "hold" in dp.outcomes else []),
+                    criteria=[{"key": c.key, "met": c.met, "detail": c.detail} for c in gate.criteria])
+
+
+def plan_gate(db: Database, *, code: str, date: dt.date, today: dt.date, actor: str) -> str:
+    """Record when the next decision meeting is planned; returns the decision point."""
+    if date < today:
+        raise InvalidInput(f"the planned date {date.isoformat()} is in the past (today is {today.isoformat()})")
+    with db.unit(actor) as uow:
+        p = get_project(uow, code)
+        ensure_open(p)
+        dp = workflow_of(uow, p).decision_point_from(p.phase)
+        uow.bump(p, gate_planned_on=date)
+        uow.event("gate_planned", {"decision_point": dp.key, "date": date.isoformat()}, p.id)
+        uow.commit()
+        return dp.key
+
+
+def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, today: dt.date,
+           note: str | None = None, attendees: list[str] | None = None, if_version: int | None = None,
+           actor: str) -> engine.Outcome:
+    """Record a decision at the project's next decision point.
+
+    Only a holder of one of the decision point's decider roles (sponsor or steering
+    group in PLP) may decide. ``go`` needs every criterion met; rework, hold and stop
+    can always be decided, since they are how a sponsor reacts to a gate that is not
+    ready. With ``if_version`` the decision is refused when the project changed
+    since the caller read that version.
+    """
+    choose(outcome, OUTCOMES, "outcome")
+    not_after_today(date, today, "decision date")
+    clean_text(note, "note", multiline=True, max_len=5000, required=False)
+    with db.unit(actor) as uow:
+        p = get_project(uow, code)
+        if if_version is not None and p.version != if_version:
+            raise ConcurrentChange(f"project {p.code} was changed meanwhile (version {p.version}, "
+                                   f"you read {if_version}); reload and try again")
+        ensure_open(p)
+        wf = workflow_of(uow, p)
+        facts = facts_of(uow, p)
+        gate = engine.gate_status(wf, facts)
+        dp = gate.decision_point
+        decider = get_person(uow, by)
+        held = {role for role, person in roles_of(uow, p) if person.id == decider.id}
+        if not held & set(dp.deciders):
+            who = " or ".join(wf.roles[r].labels.en for r in dp.deciders)
+            raise NotAllowed(f"{decider.name} may not decide at {dp.key}: only the {who} of {p.code} may")
+        present: list[str] = []
+        for a in attendees or []:
+            name = get_person(uow, a).name
+            if name not in present:
+                present.append(name)
+        result = engine.decide(wf, phase=p.phase, status=p.status, round=p.round, outcome=outcome, gate=gate)
+        decided_in_round = p.round
+        uow.bump(p, phase=result.phase, status=result.status, round=result.round, gate_planned_on=None)
+        to_phase = result.phase if result.status not in engine.END_STATES and result.phase != result.from_phase else None
+        uow.add(Decision(project_id=p.id, decision_point=dp.key, round=decided_in_round, outcome=outcome,
+                         from_phase=result.from_phase, to_phase=to_phase, by_id=decider.id, date=date,
+                         note=note, attendees=json.dumps(present, ensure_ascii=False)))
+        uow.event("decision_taken", {
+            "decision_point": dp.key, "outcome": outcome, "by": decider.name, "date": date.isoformat(),
+            "note": note, "attendees": present, "from_phase": result.from_phase, "phase": result.phase,
+            "status": result.status, "round": result.round,
+            "criteria": {c.key: c.met for c in gate.criteria},
+        }, p.id)
+        uow.commit()
+        return result
+

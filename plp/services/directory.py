@@ -1,0 +1,66 @@
+"""Organisations and people: the region's directory."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from plp.db import Database
+from plp.errors import AlreadyExists, InvalidInput
+from plp.models import Org, Person
+from plp.services.common import choose, clean_text, get_org
+
+ORG_KINDS = ("municipality", "county", "company", "other")
+LANGS = ("nn", "nb", "en")
+
+
+def add_org(db: Database, *, name: str, kind: str = "municipality", actor: str) -> Org:
+    clean_text(name, "organisation name", max_len=200)
+    choose(kind, ORG_KINDS, "organisation kind")
+    with db.unit(actor) as uow:
+        if uow.session.exec(select(Org).where(func.lower(Org.name) == name.lower())).first():
+            raise AlreadyExists(f"organisation '{name}' already exists")
+        uow.end_read()
+        org = Org(name=name, kind=kind)
+        uow.add(org)
+        uow.flush()
+        uow.event("org_added", {"org": name, "kind": kind})
+        uow.commit()
+        return org
+
+
+def list_orgs(db: Database) -> list[Org]:
+    with db.unit() as uow:
+        return list(uow.session.exec(select(Org).order_by(Org.name)).all())
+
+
+def add_person(db: Database, *, name: str, email: str | None = None, phone: str | None = None,
+               org: str | None = None, lang: str | None = None, actor: str) -> Person:
+    clean_text(name, "name", max_len=200)
+    if name.strip().isdigit():
+        raise InvalidInput("a person's name cannot be only digits (digits refer to a person's id)")
+    if email is not None:
+        clean_text(email, "email", max_len=254)
+        if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
+            raise InvalidInput(f"invalid email '{email}'")
+    clean_text(phone, "phone", max_len=40, required=False)
+    if lang is not None:
+        choose(lang, LANGS, "language")
+    with db.unit(actor) as uow:
+        org_row = get_org(uow, org) if org else None
+        if email and uow.session.exec(select(Person).where(func.lower(Person.email) == email.lower())).first():
+            raise AlreadyExists(f"a person with email {email} already exists")
+        uow.end_read()
+        person = Person(name=name, email=email, phone=phone, org_id=org_row.id if org_row else None, lang=lang)
+        uow.add(person)
+        uow.flush()
+        uow.event("person_added", {"person": name, "email": email, "org": org_row.name if org_row else None})
+        uow.commit()
+        return person
+
+
+def list_people(db: Database) -> list[tuple[Person, Org | None]]:
+    with db.unit() as uow:
+        rows = uow.session.exec(select(Person, Org).join(Org, Org.id == Person.org_id, isouter=True)
+                                .order_by(Person.name, Person.id)).all()
+        return [(p, o) for p, o in rows]

@@ -1,0 +1,64 @@
+"""Milestones: checkable states with a due date and one responsible person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import select
+
+from plp.db import Database
+from plp.errors import InvalidTransition, NotFound
+from plp.models import Milestone, Person, Project
+from plp.services.common import choose, clean_text, ensure_open, get_person, get_project, not_after_today, workflow_of
+from plp.services.projects import milestone_dict
+
+
+def add_milestone(db: Database, *, code: str, title: str, due: dt.date, responsible: str,
+                  phase: str | None = None, actor: str) -> Milestone:
+    """Add a milestone; it belongs to the project's current phase unless ``phase`` is given."""
+    clean_text(title, "milestone title", max_len=300)
+    with db.unit(actor) as uow:
+        p = get_project(uow, code)
+        ensure_open(p)
+        wf = workflow_of(uow, p)
+        ms_phase = choose(phase, wf.phase_keys, "phase") if phase else p.phase
+        who = get_person(uow, responsible)
+        uow.bump(p)
+        m = Milestone(project_id=p.id, title=title, due=due, responsible_id=who.id, phase=ms_phase)
+        uow.add(m)
+        uow.flush()
+        uow.event("milestone_added", {"milestone_id": m.id, "title": title, "due": due.isoformat(),
+                                      "responsible": who.name, "phase": ms_phase}, p.id)
+        uow.commit()
+        return m
+
+
+def complete_milestone(db: Database, *, code: str, milestone_id: int, on: dt.date, today: dt.date,
+                       actor: str) -> Milestone:
+    not_after_today(on, today, "completion date")
+    with db.unit(actor) as uow:
+        p = get_project(uow, code)
+        ensure_open(p)
+        m = uow.session.get(Milestone, milestone_id)
+        if m is None or m.project_id != p.id:
+            raise NotFound(f"project {p.code} has no milestone {milestone_id} (see 'plp milestone list {p.code}')")
+        if m.done_on is not None:
+            raise InvalidTransition(f"milestone {milestone_id} was already done on {m.done_on.isoformat()}")
+        uow.bump(p)
+        m.done_on = on
+        uow.add(m)
+        uow.event("milestone_done", {"milestone_id": m.id, "title": m.title, "done_on": on.isoformat()}, p.id)
+        uow.commit()
+        return m
+
+
+def list_milestones(db: Database, *, code: str | None, overdue: bool, today: dt.date) -> list[dict[str, Any]]:
+    with db.unit() as uow:
+        q = select(Milestone, Project.code).join(Project).order_by(Milestone.due, Milestone.id)
+        if code:
+            q = q.where(Milestone.project_id == get_project(uow, code).id)
+        if overdue:
+            q = q.where(Milestone.done_on.is_(None), Milestone.due < today)
+        people = {pr.id: pr.name for pr in uow.session.exec(select(Person)).all()}
+        return [dict(project=pc, **milestone_dict(m, people, today)) for m, pc in uow.session.exec(q).all()]
