@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from typing import Any, Iterable, Sequence
 
@@ -23,15 +24,19 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
 
 
-def _console(stderr: bool = False):
+def console(stderr: bool = False):
+    """A rich console; output that is not a terminal gets 120 columns, not 80."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    c = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not c.is_terminal and not os.environ.get("COLUMNS"):
+        c = Console(stderr=stderr, highlight=False, soft_wrap=False, width=120)
+    return c
 
 
 def say(message: str) -> None:
     """A status line for people, on stderr (stdout stays data)."""
-    _console(stderr=True).print(message, markup=False)
+    console(stderr=True).print(message, markup=False)
 
 
 def out(message: str = "") -> None:
@@ -52,7 +57,7 @@ def table(rows: Iterable[Sequence[Any]], columns: Sequence[str], title: str | No
     if n == 0:
         say("(none)")
         return
-    _console().print(t)
+    console().print(t)
 
 
 def yes_no(flag: bool) -> str:
