@@ -93,7 +93,11 @@ class GateStatus:
 # ---------------------------------------------------------------------- criteria
 
 
-def _latest_anchoring(facts: GateFacts, crit: AnchoringCriterion) -> dict[str, AnchorFact]:
+def anchoring_gaps(crit: AnchoringCriterion, facts: GateFacts) -> list[tuple[str, AnchorFact | None]]:
+    """The owners whose anchoring is not approved: (org, latest decision or None if missing).
+
+    The latest decision per owner among the accepted bodies counts.
+    """
     latest: dict[str, AnchorFact] = {}
     for a in sorted(facts.anchoring, key=lambda a: (a.date, a.seq)):
         if crit.anchoring != "any" and a.kind != crit.anchoring:
@@ -101,7 +105,8 @@ def _latest_anchoring(facts: GateFacts, crit: AnchoringCriterion) -> dict[str, A
         if crit.bodies and a.body not in crit.bodies:
             continue
         latest[a.org] = a
-    return latest
+    return [(o.org, latest.get(o.org)) for o in facts.owners
+            if o.grade in crit.grades and (o.org not in latest or latest[o.org].outcome != "approved")]
 
 
 def evaluate(wf: Workflow, crit: object, facts: GateFacts) -> CriterionResult:
@@ -131,16 +136,9 @@ def evaluate(wf: Workflow, crit: object, facts: GateFacts) -> CriterionResult:
         owners = [o for o in facts.owners if o.grade in crit.grades]
         if not owners:
             return CriterionResult(key, False, "no owners registered")
-        latest = _latest_anchoring(facts, crit)
-        missing, refused, ok = [], [], []
-        for o in owners:
-            a = latest.get(o.org)
-            if a is None:
-                missing.append(o.org)
-            elif a.outcome != "approved":
-                refused.append(f"{o.org} ({a.outcome} by {a.body} {a.ref}, {a.date.isoformat()})")
-            else:
-                ok.append(o.org)
+        gaps = anchoring_gaps(crit, facts)
+        missing = [org for org, a in gaps if a is None]
+        refused = [f"{org} ({a.outcome} by {a.body} {a.ref}, {a.date.isoformat()})" for org, a in gaps if a is not None]
         parts = []
         if missing:
             parts.append(f"{what} missing: {', '.join(missing)}")
@@ -148,7 +146,7 @@ def evaluate(wf: Workflow, crit: object, facts: GateFacts) -> CriterionResult:
             parts.append(f"not approved: {', '.join(refused)}")
         if parts:
             return CriterionResult(key, False, "; ".join(parts))
-        return CriterionResult(key, True, f"approved by all {len(ok)} owners")
+        return CriterionResult(key, True, f"approved by all {len(owners)} owners")
     if isinstance(crit, MilestonesCriterion):
         open_titles = facts.open_milestones.get(facts.phase, [])
         if open_titles:

@@ -57,6 +57,9 @@ class Project(SQLModel, table=True):
     round: int = 1  # rework rounds at the current decision point
     version: int = 1
     gate_planned_on: dt.date | None = None
+    # When the next decision point last became ready (None while it is not ready);
+    # kept by every change, so "ready but undecided for 14 days" is one query.
+    ready_since: dt.datetime | None = None
     created_at: dt.datetime
     created_by: str
 
@@ -150,3 +153,51 @@ class Event(SQLModel, table=True):
     kind: str
     project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
     data: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+
+
+class Reminder(SQLModel, table=True):
+    """One reminder that is due: (kind, item, step) is unique, so it is created once."""
+
+    __tablename__ = "reminder"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)  # "kind:item_id:step"
+    kind: str  # milestone|decision_waiting|anchoring_missing
+    project_id: int = Field(foreign_key="project.id", index=True)
+    item_id: int
+    item: str  # what it is about: a milestone's title, a decision point, an organisation
+    step: str
+    due: dt.date
+    created_at: dt.datetime
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One delivery of a reminder to one recipient on one channel; sent at most once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("reminder_id", "channel", "address"),)
+    id: int | None = Field(default=None, primary_key=True)
+    reminder_id: int = Field(foreign_key="reminder.id", index=True)
+    channel: str  # email|webhook|console
+    recipient_id: int | None = Field(default=None, foreign_key="person.id")
+    recipient: str  # the person's name, or "webhook"
+    address: str  # email address, webhook URL or the person's name
+    lang: str = "nn"
+    subject: str
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", index=True)  # pending|sent|failed
+    attempts: int = 0
+    next_attempt_at: dt.datetime
+    last_error: str | None = None
+    claimed_by: str | None = None
+    claimed_until: dt.datetime | None = None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None = None
+
+
+class SchedulerLease(SQLModel, table=True):
+    """Who may send: one scheduler at a time holds the lease and renews it."""
+
+    __tablename__ = "scheduler_lease"
+    name: str = Field(primary_key=True)
+    holder: str
+    expires_at: dt.datetime

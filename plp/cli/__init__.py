@@ -43,9 +43,9 @@ def _root(
 
 
 def _register() -> None:
-    from plp.cli import decisions, directory, milestones, projects, setup, workflows
+    from plp.cli import decisions, directory, milestones, projects, reminders, setup, workflows
 
-    for module in (setup, workflows, directory, projects, milestones, decisions):
+    for module in (setup, workflows, directory, projects, milestones, decisions, reminders):
         module.register(app)
 
 
@@ -61,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rv = cmd.main(args=argv, prog_name="plp", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
+    except click.NoArgsIsHelpError as e:  # `plp` or `plp project` alone: show the help
+        sys.stdout.write(e.ctx.get_help() + "\n")
+        code = 0
     except click.UsageError as e:
         hint = f" (see '{e.ctx.command_path} --help')" if e.ctx is not None else ""
         _error(e.format_message().splitlines()[0] + hint)

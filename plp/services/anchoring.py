@@ -8,6 +8,7 @@ from plp.db import Database
 from plp.errors import InvalidInput
 from plp.models import Anchoring
 from plp.services.common import (
+    commit_change,
     _short,
     choose,
     clean_text,
@@ -79,5 +80,5 @@ def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.d
         uow.flush()
         uow.event("anchoring_recorded", {"anchoring_id": a.id, "org": o.name, "body": body_key, "kind": expected,
                                          "ref": ref, "date": date.isoformat(), "outcome": outcome}, p.id)
-        uow.commit()
+        commit_change(uow, p)
         return a

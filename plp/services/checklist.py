@@ -9,7 +9,7 @@ from sqlmodel import select
 from plp.db import Database, utcnow
 from plp.errors import InvalidTransition, NotFound
 from plp.models import ChecklistTick
-from plp.services.common import ensure_open, get_project, workflow_of
+from plp.services.common import commit_change, ensure_open, get_project, workflow_of
 
 
 def show_checklist(db: Database, *, code: str, lang: str = "en") -> list[dict[str, Any]]:
@@ -37,7 +37,7 @@ def tick(db: Database, *, code: str, item: str, actor: str) -> str:
         uow.bump(p)
         uow.add(ChecklistTick(project_id=p.id, item_key=item, ticked_at=utcnow(), ticked_by=uow.actor))
         uow.event("checklist_ticked", {"item": item, "phase": phase.key}, p.id)
-        uow.commit()
+        commit_change(uow, p)
         return phase.key
 
 
@@ -53,4 +53,4 @@ def untick(db: Database, *, code: str, item: str, actor: str) -> None:
         uow.bump(p)
         uow.session.delete(row)
         uow.event("checklist_unticked", {"item": item, "phase": phase.key}, p.id)
-        uow.commit()
+        commit_change(uow, p)

@@ -189,3 +189,25 @@ def not_after_today(day: "dt.date", today: "dt.date", what: str) -> "dt.date":
     if day > today:
         raise InvalidInput(f"{what} {day.isoformat()} is in the future (today is {today.isoformat()})")
     return day
+
+
+def commit_change(uow: UnitOfWork, project: Project) -> None:
+    """Commit a change to a project, keeping ``ready_since`` true to the new state.
+
+    The gate is evaluated inside the write transaction, on the rows just written.
+    """
+    from sqlalchemy import update
+
+    from plp.db import utcnow
+
+    uow.flush()
+    gate = gate_of(uow, project)
+    ready = bool(gate and gate.ready)
+    since = project.ready_since if ready else None
+    if ready and since is None:
+        since = utcnow()
+    if since != project.ready_since:
+        uow.session.execute(update(Project).where(Project.id == project.id).values(ready_since=since)
+                            .execution_options(synchronize_session=False))
+        project.ready_since = since
+    uow.commit()

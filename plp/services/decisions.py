@@ -12,6 +12,7 @@ from plp.errors import ConcurrentChange, InvalidInput, NotAllowed
 from plp.models import Decision
 from plp.workflow import OUTCOMES
 from plp.services.common import (
+    commit_change,
     choose,
     clean_text,
     ensure_open,
@@ -54,7 +55,7 @@ def plan_gate(db: Database, *, code: str, date: dt.date, today: dt.date, actor: 
         dp = workflow_of(uow, p).decision_point_from(p.phase)
         uow.bump(p, gate_planned_on=date)
         uow.event("gate_planned", {"decision_point": dp.key, "date": date.isoformat()}, p.id)
-        uow.commit()
+        commit_change(uow, p)
         return dp.key
 
 
@@ -94,7 +95,8 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
                 present.append(name)
         result = engine.decide(wf, phase=p.phase, status=p.status, round=p.round, outcome=outcome, gate=gate)
         decided_in_round = p.round
-        uow.bump(p, phase=result.phase, status=result.status, round=result.round, gate_planned_on=None)
+        uow.bump(p, phase=result.phase, status=result.status, round=result.round, gate_planned_on=None,
+                 ready_since=None)
         to_phase = result.phase if result.status not in engine.END_STATES and result.phase != result.from_phase else None
         uow.add(Decision(project_id=p.id, decision_point=dp.key, round=decided_in_round, outcome=outcome,
                          from_phase=result.from_phase, to_phase=to_phase, by_id=decider.id, date=date,
@@ -105,6 +107,6 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
             "status": result.status, "round": result.round,
             "criteria": {c.key: c.met for c in gate.criteria},
         }, p.id)
-        uow.commit()
+        commit_change(uow, p)
         return result
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from plp.db import Database
 from plp.errors import InvalidTransition, NotFound
 from plp.models import Milestone, Person, Project
-from plp.services.common import choose, clean_text, ensure_open, get_person, get_project, not_after_today, workflow_of
+from plp.services.common import commit_change, choose, clean_text, ensure_open, get_person, get_project, not_after_today, workflow_of
 from plp.services.projects import milestone_dict
 
 
@@ -30,7 +30,7 @@ def add_milestone(db: Database, *, code: str, title: str, due: dt.date, responsi
         uow.flush()
         uow.event("milestone_added", {"milestone_id": m.id, "title": title, "due": due.isoformat(),
                                       "responsible": who.name, "phase": ms_phase}, p.id)
-        uow.commit()
+        commit_change(uow, p)
         return m
 
 
@@ -49,7 +49,7 @@ def complete_milestone(db: Database, *, code: str, milestone_id: int, on: dt.dat
         m.done_on = on
         uow.add(m)
         uow.event("milestone_done", {"milestone_id": m.id, "title": m.title, "done_on": on.isoformat()}, p.id)
-        uow.commit()
+        commit_change(uow, p)
         return m
 
 

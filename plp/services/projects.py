@@ -26,6 +26,7 @@ from plp.models import (
 )
 from plp.services import workflows as wfservice
 from plp.services.common import (
+    commit_change,
     check_code,
     choose,
     clean_text,
@@ -86,7 +87,7 @@ def create_project(db: Database, *, code: str, name: str, workflow: str, owners:
             "code": code, "name": name, "workflow": wf.name, "workflow_version": wf.version, "phase": start,
             "owners": [{"org": o.name, "grade": g} for o, g in orgs],
         }, project.id)
-        uow.commit()
+        commit_change(uow, project)
         return project
 
 

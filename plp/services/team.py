@@ -7,7 +7,7 @@ from sqlmodel import select
 from plp.db import Database
 from plp.errors import AlreadyExists, NotFound
 from plp.models import Goal, RoleAssignment
-from plp.services.common import choose, clean_text, ensure_open, get_person, get_project, workflow_of
+from plp.services.common import commit_change, choose, clean_text, ensure_open, get_person, get_project, workflow_of
 from plp.workflow import GOAL_LEVELS
 
 
@@ -33,7 +33,7 @@ def assign_role(db: Database, *, code: str, person: str, role: str, actor: str) 
             uow.session.delete(ra)
         uow.add(RoleAssignment(project_id=p.id, person_id=who.id, role=role))
         uow.event("role_assigned", {"person": who.name, "role": role, "replaced": replaced_names}, p.id)
-        uow.commit()
+        commit_change(uow, p)
         return replaced_names
 
 
@@ -50,7 +50,7 @@ def remove_role(db: Database, *, code: str, person: str, role: str, actor: str) 
         uow.bump(p)
         uow.session.delete(ra)
         uow.event("role_removed", {"person": who.name, "role": role}, p.id)
-        uow.commit()
+        commit_change(uow, p)
 
 
 def add_goal(db: Database, *, code: str, level: str, text: str, indicator: str | None = None,
@@ -68,5 +68,5 @@ def add_goal(db: Database, *, code: str, level: str, text: str, indicator: str |
         uow.flush()
         uow.event("goal_added", {"goal_id": goal.id, "level": level, "text": text, "indicator": indicator,
                                  "target": target}, p.id)
-        uow.commit()
+        commit_change(uow, p)
         return goal

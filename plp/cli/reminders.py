@@ -1,0 +1,94 @@
+"""``plp check``, ``plp outbox list`` and ``plp scheduler run``."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from plp.cli.output import emit_json, say, table
+from plp.cli.state import JSON_HELP, NOW_HELP, state
+
+outbox_app = typer.Typer(help="The outbox: reminders waiting to be delivered, and why.", no_args_is_help=True)
+scheduler_app = typer.Typer(help="Run the reminder check on a schedule.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check)
+    app.add_typer(outbox_app, name="outbox")
+    app.add_typer(scheduler_app, name="scheduler")
+
+
+def check(ctx: typer.Context,
+          now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP),
+          dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be sent; write and send nothing."),
+          json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """Find due and overdue milestones, waiting decisions and missing anchoring; send each reminder once.
+
+    Channels come from PLP_SMTP_URL / PLP_MAIL_FROM (email) and PLP_WEBHOOK_URL;
+    people without an email address get the reminder on the console.
+
+    Example: plp check --dry-run --now 2026-06-16
+    """
+    from plp import dates
+    from plp.services.reminders import check as run_check
+
+    result = run_check(state(ctx).db, now=dates.now(now), dry_run=dry_run)
+    if json_:
+        emit_json(result.rows)
+    else:
+        table([(r["kind"], r["project"], r["item"], r["step"], r["recipient"], r["channel"], r["due"], r["status"])
+               for r in result.rows], ["kind", "project", "item", "step", "recipient", "channel", "due", "status"])
+    verb = "would send" if dry_run else "sent"
+    summary = f"found {result.found}, {verb} {len(result.rows) if dry_run else result.sent}"
+    if not dry_run:
+        summary += f", failed {result.failed}"
+    say(summary + (f"; unreachable (no email address): {', '.join(result.unreachable)}" if result.unreachable else ""))
+
+
+@outbox_app.command("list")
+def outbox_list(ctx: typer.Context,
+                all_: bool = typer.Option(False, "--all", help="Include messages already sent."),
+                json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """Show what waits in the outbox and why (the last delivery error).
+
+    Example: plp outbox list
+    """
+    from plp.dates import show
+    from plp.services.reminders import outbox
+
+    rows = outbox(state(ctx).db, include_sent=all_)
+    if json_:
+        emit_json(rows)
+        return
+    table([(r["id"], r["kind"], r["project"], r["item"], r["recipient"], r["channel"], r["status"], r["attempts"],
+            show(r["next_attempt_at"])[:16].replace("T", " ") if r["status"] != "sent" else "",
+            r["last_error"] or "") for r in rows],
+          ["id", "kind", "project", "item", "recipient", "channel", "status", "attempts", "next try", "last error"])
+
+
+@scheduler_app.command("run")
+def scheduler_run(
+    ctx: typer.Context,
+    every: Optional[float] = typer.Option(None, "--every", help="Check every SECONDS instead of on the schedule."),
+    cron: Optional[str] = typer.Option(None, "--cron", help="Crontab schedule in Europe/Oslo time "
+                                                            "(default: PLP_SCHEDULE, else '30 7 * * mon-fri')."),
+    lease_seconds: float = typer.Option(120, "--lease-seconds", help="How long the sending lease lasts unrenewed."),
+    misfire_grace: int = typer.Option(3600, "--misfire-grace", help="Seconds a missed run may be late and still run."),
+    max_checks: Optional[int] = typer.Option(None, "--max-checks", help="Stop after this many checks."),
+) -> None:
+    """Run the reminder check on a schedule until stopped (SIGTERM or Ctrl-C).
+
+    Only one scheduler per database sends at a time; a second one waits.
+
+    Example: plp scheduler run --every 60
+    """
+    from plp.errors import InvalidInput
+    from plp.scheduler import run
+
+    if every is not None and every <= 0:
+        raise InvalidInput("--every must be a positive number of seconds")
+    if lease_seconds <= 0:
+        raise InvalidInput("--lease-seconds must be positive")
+    run(state(ctx).db, every=every, cron=cron, lease_seconds=lease_seconds, misfire_grace=misfire_grace,
+        max_checks=max_checks)

@@ -1,0 +1,384 @@
+"""Reminders: find what is due with set-based SQL, write it to the outbox once, deliver.
+
+Exactly once:
+- A due reminder is a row in ``reminder`` with a unique key ``kind:item:step``,
+  inserted with ``ON CONFLICT DO NOTHING``. Only the process whose insert took
+  effect writes its deliveries to the outbox, so two ``plp check`` processes never
+  create the same reminder twice.
+- Each outbox row is *claimed* by one process (a guarded ``UPDATE`` with a claim
+  that expires), sent, and marked sent. A failed delivery stays in the outbox with
+  its error and is retried by later runs with backoff (5 minutes, doubling, at
+  most 6 hours). Nothing is deleted.
+- The one gap no outbox can close: a process killed after the SMTP server took a
+  mail but before the row was marked sent. Its claim expires and the mail is sent
+  again: at least once, never lost.
+
+Milestone ladder (per workflow file, ``reminders:``): a reminder at each of
+``before_days`` before the due date (0 is "due today"), then every
+``overdue_every_days`` while overdue; after ``escalate_after_days`` overdue the
+project leader and the sponsor are told as well. Only the step reached now is sent,
+so a check that did not run for a while does not send a burst of stale steps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import String, case, cast, exists, literal, or_, select, update
+
+from plp import engine
+from plp.dates import local_tz
+from plp.db import Database, UnitOfWork
+from plp.models import Milestone, Org, OutboxMessage, Person, Project, Reminder, RoleAssignment, WorkflowDef
+from plp.notify import Channels, DeliveryError
+from plp.reminders import DueReminder, Recipient, compose
+from plp.services.common import _parse_def, facts_of
+from plp.sqlfuncs import days_between, insert_ignore
+from plp.workflow import AnchoringCriterion, ReminderLadder, Workflow
+
+CLAIM = dt.timedelta(minutes=5)
+BACKOFF_FIRST = dt.timedelta(minutes=5)
+BACKOFF_MAX = dt.timedelta(hours=6)
+BATCH = 200
+
+
+# ------------------------------------------------------------------------ finding
+
+
+def _workflow_groups(uow: UnitOfWork) -> list[tuple[ReminderLadder, dict[int, Workflow]]]:
+    """Workflow versions grouped by their reminder ladder: one query per group."""
+    groups: dict[str, tuple[ReminderLadder, dict[int, Workflow]]] = {}
+    for row in uow.session.exec(select(WorkflowDef.id, WorkflowDef.definition)).all():
+        wf = _parse_def(row[0], row[1])
+        key = wf.reminders.model_dump_json()
+        groups.setdefault(key, (wf.reminders, {}))[1][row[0]] = wf
+    return list(groups.values())
+
+
+def _people_in_roles(uow: UnitOfWork, project_ids: set[int], roles: tuple[str, ...]) -> dict[int, list[Recipient]]:
+    out: dict[int, list[Recipient]] = {}
+    ids = sorted(project_ids)
+    for i in range(0, len(ids), 500):
+        rows = uow.session.execute(
+            select(RoleAssignment.project_id, RoleAssignment.role, Person.id, Person.name, Person.email, Person.lang)
+            .join(Person, Person.id == RoleAssignment.person_id)
+            .where(RoleAssignment.project_id.in_(ids[i:i + 500]), RoleAssignment.role.in_(roles))
+            .order_by(RoleAssignment.id)).all()
+        for pid, role, person_id, name, email, lang in rows:
+            out.setdefault(pid, []).append(Recipient(person_id, name, email, lang or "nn", role))
+    return out
+
+
+def _key(kind: str, item: Any, step: Any) -> Any:
+    return literal(f"{kind}:") + cast(item, String) + literal(":") + step
+
+
+def _milestones(uow: UnitOfWork, ladder: ReminderLadder, wf_ids: list[int], today: dt.date) -> list[DueReminder]:
+    days_left = days_between(Milestone.due, literal(today))
+    steps = [(days_left <= t, literal("due" if t == 0 else f"before-{t}")) for t in sorted(set(ladder.before_days))]
+    overdue_step = literal("overdue-") + cast(((-days_left) - 1) // ladder.overdue_every_days, String)
+    step = case((days_left < 0, overdue_step), *steps)
+    sq = (select(Milestone.id.label("mid"), Milestone.project_id.label("pid"), Milestone.title, Milestone.due,
+                 Milestone.responsible_id.label("rid"), days_left.label("days"), step.label("step"))
+          .join(Project, Project.id == Milestone.project_id)
+          .where(Project.workflow_id.in_(wf_ids), Project.status == "active", Milestone.done_on.is_(None),
+                 days_left <= max(ladder.before_days))
+          .subquery())
+    rows = uow.session.execute(
+        select(sq, Project.code.label("code"), Project.name.label("pname"), Person.name.label("rname"),
+               Person.email.label("email"), Person.lang.label("lang"))
+        .join(Project, Project.id == sq.c.pid).join(Person, Person.id == sq.c.rid)
+        .where(~exists().where(Reminder.key == _key("milestone", sq.c.mid, sq.c.step)))
+        .order_by(sq.c.due, sq.c.mid)).all()
+    escalate = {r.pid for r in rows if -r.days > ladder.escalate_after_days}
+    bosses = _people_in_roles(uow, escalate, ("leader", "sponsor")) if escalate else {}
+    out = []
+    for r in rows:
+        recipients = [Recipient(r.rid, r.rname, r.email, r.lang or "nn", "responsible")]
+        escalated = r.pid in escalate
+        for boss in bosses.get(r.pid, []) if escalated else []:
+            if all(boss.person_id != x.person_id for x in recipients):
+                recipients.append(boss)
+        out.append(DueReminder("milestone", r.pid, r.code, r.pname, r.mid, r.title, r.step, r.due, recipients,
+                               days=r.days, escalated=escalated,
+                               extra={"limit": str(ladder.escalate_after_days),
+                                      "responsible": r.rname}))
+    return out
+
+
+def _waiting_decisions(uow: UnitOfWork, ladder: ReminderLadder, wfs: dict[int, Workflow],
+                       now: dt.datetime) -> list[DueReminder]:
+    step = Project.phase + literal("-r") + cast(Project.round, String)
+    since = now - dt.timedelta(days=ladder.decision_waiting_days)
+    rows = uow.session.execute(
+        select(Project.id, Project.code, Project.name, Project.phase, Project.workflow_id, Project.ready_since,
+               step.label("step"))
+        .where(Project.workflow_id.in_(list(wfs)), Project.status == "active", Project.ready_since.is_not(None),
+               Project.ready_since <= since,
+               ~exists().where(Reminder.key == _key("decision_waiting", Project.id, step)))
+        .order_by(Project.code)).all()
+    sponsors = _people_in_roles(uow, {r.id for r in rows}, ("sponsor", "leader"))
+    out = []
+    for r in rows:
+        people = sponsors.get(r.id, [])
+        chosen = [p for p in people if p.role == "sponsor"] or people
+        dp = wfs[r.workflow_id].decision_point_from(r.phase).key
+        ready_day = r.ready_since.astimezone(local_tz()).date()
+        out.append(DueReminder("decision_waiting", r.id, r.code, r.name, r.id, dp, r.step, ready_day, chosen,
+                               days=(now - r.ready_since).days))
+    return out
+
+
+def _missing_anchoring(uow: UnitOfWork, ladder: ReminderLadder, wfs: dict[int, Workflow],
+                       today: dt.date) -> list[DueReminder]:
+    """Candidates by SQL (a decision meeting planned within the window); gaps by the engine."""
+    candidates = uow.session.scalars(
+        select(Project).where(Project.workflow_id.in_(list(wfs)), Project.status == "active",
+                              Project.gate_planned_on >= today,
+                              Project.gate_planned_on <= today + dt.timedelta(days=ladder.anchoring_window_days))
+        .order_by(Project.code)).all()
+    if not candidates:
+        return []
+    org_ids = {name: oid for oid, name in uow.session.execute(select(Org.id, Org.name)).all()}
+    leaders = _people_in_roles(uow, {p.id for p in candidates}, ("leader", "sponsor"))
+    out: list[DueReminder] = []
+    for p in candidates:
+        wf = wfs[p.workflow_id]
+        dp = wf.decision_point_from(p.phase)
+        facts = facts_of(uow, p)
+        missing: list[str] = []
+        for crit in dp.criteria:
+            if isinstance(crit, AnchoringCriterion):
+                missing += [org for org, _ in engine.anchoring_gaps(crit, facts) if org not in missing]
+        people = leaders.get(p.id, [])
+        chosen = [x for x in people if x.role == "leader"] or people
+        for org in missing:
+            step = f"{dp.key}-{p.gate_planned_on.isoformat()}-{org_ids[org]}"
+            out.append(DueReminder("anchoring_missing", p.id, p.code, p.name, p.id, org, step, p.gate_planned_on,
+                                   chosen, extra={"dp": dp.key}))
+    if out:
+        existing = set(uow.session.scalars(select(Reminder.key).where(Reminder.key.in_([r.key for r in out]))).all())
+        out = [r for r in out if r.key not in existing]
+    return out
+
+
+def find_due(uow: UnitOfWork, *, now: dt.datetime) -> list[DueReminder]:
+    """Every reminder that is due at ``now`` and has not been created before."""
+    today = now.astimezone(local_tz()).date()
+    found: list[DueReminder] = []
+    for ladder, wfs in _workflow_groups(uow):
+        found += _milestones(uow, ladder, list(wfs), today)
+        found += _waiting_decisions(uow, ladder, wfs, now)
+        found += _missing_anchoring(uow, ladder, wfs, today)
+    return found
+
+
+# ------------------------------------------------------------------------- outbox
+
+
+@dataclass
+class Planned:
+    channel: str
+    recipient: Recipient | None
+    address: str
+    subject: str
+    body: str
+
+    @property
+    def unreachable(self) -> bool:
+        return self.recipient is not None and not self.recipient.email
+
+    @staticmethod
+    def unreachable_address(channel: str, address: str) -> bool:
+        """A console delivery to a name, not an address: the person has no email."""
+        return channel == "console" and "@" not in address
+
+
+def plan(r: DueReminder, channels: Channels) -> list[Planned]:
+    """The deliveries of one reminder: email (or console) per recipient, one webhook post."""
+    out: list[Planned] = []
+    for to in r.recipients:
+        subject, body = compose(r, to)
+        if to.email and channels.smtp_url:
+            out.append(Planned("email", to, to.email, subject, body))
+        else:
+            out.append(Planned("console", to, to.email or to.name, subject, body))
+    if channels.webhook_url:
+        lang = os.environ.get("PLP_LANG", "nn")
+        names = ", ".join(x.name for x in r.recipients) or "-"
+        subject, body = compose(r, Recipient(None, names, None, lang if lang in ("nn", "nb", "en") else "nn", "team"))
+        out.append(Planned("webhook", None, channels.webhook_url, subject, body))
+    return out
+
+
+def _row(r: DueReminder, p: Planned, status: str, error: str | None = None) -> dict[str, Any]:
+    return {"kind": r.kind, "project": r.code, "item": r.item, "item_id": r.item_id, "step": r.step,
+            "recipient": p.recipient.name if p.recipient else "webhook", "channel": p.channel,
+            "due": r.due.isoformat(), "status": status, "unreachable": p.unreachable, "error": error}
+
+
+def write_outbox(uow: UnitOfWork, found: list[DueReminder], channels: Channels, now: dt.datetime) -> int:
+    """Create each reminder once, with its deliveries; returns how many were new."""
+    created = 0
+    for r in found:
+        stmt = insert_ignore(uow.session, Reminder).values(
+            key=r.key, kind=r.kind, project_id=r.project_id, item_id=r.item_id, item=r.item[:300], step=r.step,
+            due=r.due,
+            created_at=now).on_conflict_do_nothing(index_elements=["key"]).returning(Reminder.id)
+        reminder_id = uow.session.execute(stmt).scalar()
+        if reminder_id is None:
+            continue  # another process created it first
+        created += 1
+        for p in plan(r, channels):
+            uow.add(OutboxMessage(reminder_id=reminder_id, channel=p.channel,
+                                  recipient_id=p.recipient.person_id if p.recipient else None,
+                                  recipient=p.recipient.name if p.recipient else "webhook", address=p.address,
+                                  lang=p.recipient.lang if p.recipient else "nn", subject=p.subject, body=p.body,
+                                  status="pending", next_attempt_at=now, created_at=now))
+    return created
+
+
+# ----------------------------------------------------------------------- delivery
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+class _Sender:
+    def __init__(self, channels: Channels):
+        self.channels = channels
+        self._mailer = None
+
+    def send(self, msg: OutboxMessage) -> None:
+        if msg.channel == "email":
+            if self._mailer is None:
+                from plp.notify.email import Mailer
+
+                if not self.channels.smtp_url:
+                    raise DeliveryError("PLP_SMTP_URL is not set")
+                self._mailer = Mailer(self.channels.smtp_url, self.channels.mail_from)
+            self._mailer.send(to_name=msg.recipient, to_addr=msg.address, subject=msg.subject, body=msg.body)
+        elif msg.channel == "webhook":
+            from plp.notify.webhook import post
+
+            post(msg.address, msg.subject, msg.body)
+        else:
+            from plp.notify.console import show
+
+            show(to_name=msg.recipient, subject=msg.subject, body=msg.body)
+
+    def close(self) -> None:
+        if self._mailer is not None:
+            self._mailer.close()
+
+
+def deliver(db: Database, *, now: dt.datetime, channels: Channels) -> list[dict[str, Any]]:
+    """Claim, send and mark every outbox message that is due; report each attempt."""
+    worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    claim_until = now + CLAIM
+    sender = _Sender(channels)
+    results: list[dict[str, Any]] = []
+    try:
+        while True:
+            with db.unit() as uow:
+                ready = (OutboxMessage.status.in_(("pending", "failed")), OutboxMessage.next_attempt_at <= now,
+                         or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+                ids = uow.session.scalars(select(OutboxMessage.id).where(*ready).order_by(OutboxMessage.id)
+                                       .limit(BATCH)).all()
+                if not ids:
+                    break
+                uow.end_read()
+                uow.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids), *ready)
+                                    .values(claimed_by=worker, claimed_until=claim_until)
+                                    .execution_options(synchronize_session=False))
+                uow.commit()
+                mine = uow.session.execute(
+                    select(OutboxMessage, Reminder, Project.code)
+                    .join(Reminder, Reminder.id == OutboxMessage.reminder_id)
+                    .join(Project, Project.id == Reminder.project_id)
+                    .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == worker)
+                    .order_by(OutboxMessage.id)).all()
+                uow.end_read()
+            if not mine:
+                continue  # another process claimed this batch; look again
+            for msg, rem, code in mine:
+                results.append(_attempt(db, sender, msg, rem, code, worker, now))
+    finally:
+        sender.close()
+    return results
+
+
+def _attempt(db: Database, sender: _Sender, msg: OutboxMessage, rem: Reminder, code: str, worker: str,
+             now: dt.datetime) -> dict[str, Any]:
+    error = None
+    try:
+        sender.send(msg)
+        values: dict[str, Any] = dict(status="sent", sent_at=now, attempts=msg.attempts + 1, last_error=None,
+                                      claimed_until=None)
+    except DeliveryError as e:
+        error = str(e)
+        values = dict(status="failed", attempts=msg.attempts + 1, last_error=error[:500],
+                      next_attempt_at=now + _backoff(msg.attempts + 1), claimed_until=None)
+    with db.unit() as uow:
+        uow.end_read()
+        uow.session.execute(update(OutboxMessage).where(OutboxMessage.id == msg.id, OutboxMessage.claimed_by == worker)
+                            .values(**values).execution_options(synchronize_session=False))
+        uow.commit()
+    return {"kind": rem.kind, "project": code, "item": rem.item, "item_id": rem.item_id, "step": rem.step,
+            "recipient": msg.recipient, "channel": msg.channel, "due": rem.due.isoformat(),
+            "status": values["status"], "unreachable": Planned.unreachable_address(msg.channel, msg.address),
+            "error": error}
+
+
+# -------------------------------------------------------------------------- check
+
+
+@dataclass
+class CheckResult:
+    found: int
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
+
+    @property
+    def sent(self) -> int:
+        return sum(1 for r in self.rows if r["status"] == "sent")
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for r in self.rows if r["status"] == "failed")
+
+
+def check(db: Database, *, now: dt.datetime, dry_run: bool = False, channels: Channels | None = None) -> CheckResult:
+    """Find what is due, write it to the outbox once, and deliver what waits."""
+    channels = channels or Channels.from_env()
+    with db.unit("plp check") as uow:
+        found = find_due(uow, now=now)
+        planned = [(r, p) for r in found for p in plan(r, channels)]
+        unreachable = sorted({p.recipient.name for _, p in planned if p.unreachable})
+        if dry_run:
+            return CheckResult(len(found), [_row(r, p, "would send") for r, p in planned], unreachable)
+        uow.end_read()
+        created = write_outbox(uow, found, channels, now)
+        uow.commit()
+    rows = deliver(db, now=now, channels=channels)
+    return CheckResult(created, rows, unreachable)
+
+
+def outbox(db: Database, *, include_sent: bool = False) -> list[dict[str, Any]]:
+    with db.unit() as uow:
+        q = (select(OutboxMessage, Reminder, Project.code).join(Reminder, Reminder.id == OutboxMessage.reminder_id)
+             .join(Project, Project.id == Reminder.project_id).order_by(OutboxMessage.id))
+        if not include_sent:
+            q = q.where(OutboxMessage.status != "sent")
+        return [{"id": m.id, "kind": r.kind, "project": code, "item": r.item, "step": r.step, "recipient": m.recipient,
+                 "channel": m.channel, "address": m.address, "status": m.status, "attempts": m.attempts,
+                 "next_attempt_at": m.next_attempt_at, "last_error": m.last_error, "subject": m.subject,
+                 "sent_at": m.sent_at}
+                for m, r, code in uow.session.execute(q).all()]
+
