@@ -19,7 +19,7 @@ def free_port() -> int:
 class SmtpServer:
     """aiosmtpd on a loopback port; ``messages`` holds what it received."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, **controller_options):
         from aiosmtpd.controller import Controller
 
         self.port = port or free_port()
@@ -34,11 +34,12 @@ class SmtpServer:
                     outer.messages.append((list(envelope.rcpt_tos), msg))
                 return "250 OK"
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **controller_options)
+        self.scheme = "smtps" if "ssl_context" in controller_options else "smtp"
 
     @property
     def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def start(self) -> "SmtpServer":
         self.controller.start()
@@ -91,3 +92,14 @@ class WebhookServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def self_signed_cert(folder) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 made with openssl; returns (certfile, keyfile)."""
+    import subprocess
+
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key

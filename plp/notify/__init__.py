@@ -5,6 +5,7 @@ Configuration comes from the environment:
 - ``PLP_SMTP_URL``: ``smtp://[user:password@]host:port`` (add ``?starttls=1`` for
   STARTTLS) or ``smtps://...`` for TLS from the start.
 - ``PLP_MAIL_FROM``: the sender address (default ``plp@localhost``).
+- ``PLP_SMTP_TIMEOUT``: seconds to wait for the mail server (default 15).
 - ``PLP_WEBHOOK_URL``: an incoming-webhook URL; each reminder is posted once.
 
 A person without an email address gets the reminder on the console, and ``plp

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -15,7 +16,7 @@ from plp.notify import DeliveryError
 class Mailer:
     """Opens the SMTP connection on the first message and reuses it."""
 
-    def __init__(self, url: str, mail_from: str, timeout: float = 15):
+    def __init__(self, url: str, mail_from: str, timeout: float | None = None):
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise InvalidInput(f"PLP_SMTP_URL must look like smtp://host:port or smtps://host:port, not {url!r}")
@@ -26,7 +27,10 @@ class Mailer:
         self.user = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else None
         self.mail_from = mail_from
-        self.timeout = timeout
+        try:
+            self.timeout = timeout or float(os.environ.get("PLP_SMTP_TIMEOUT", "15"))
+        except ValueError:
+            raise InvalidInput("PLP_SMTP_TIMEOUT must be a number of seconds") from None
         self._conn: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
