@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install clean
+.PHONY: demo test test-sqlite test-postgres bench install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,19 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/plp demo
 
+# The whole suite twice: on SQLite files, then on a throwaway PostgreSQL cluster
+# that the tests start themselves (tests/pg.py).
 test: $(STAMP)
+	bash tests/ensure-postgres.sh
 	$(BIN)/python -m pytest
+	PLP_TEST_BACKEND=postgresql $(BIN)/python -m pytest
+
+test-sqlite: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-postgres: $(STAMP)
+	bash tests/ensure-postgres.sh
+	PLP_TEST_BACKEND=postgresql $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) plp-demo.db plp-demo.db-wal plp-demo.db-shm

@@ -41,6 +41,10 @@ def resolve_target(target: str | None) -> str:
     """A SQLAlchemy URL from ``--db``, ``PLP_DB`` or the default ``plp.db``."""
     target = target or os.environ.get("PLP_DB") or DEFAULT_DB
     if "://" in target:
+        # psycopg (3) is the driver plp ships with; plain postgresql:// would mean psycopg2.
+        for prefix in ("postgresql://", "postgres://"):
+            if target.startswith(prefix):
+                return "postgresql+psycopg://" + target[len(prefix):]
         return target
     return "sqlite:///" + str(Path(target).expanduser().resolve())
 

@@ -39,9 +39,14 @@ class Lease:
         self.ttl = dt.timedelta(seconds=ttl)
         self.name = name
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._lock = threading.Lock()  # the check and the renewal job share one lease
 
     def acquire(self) -> bool:
         """Take or renew the lease; True while we hold it."""
+        with self._lock:
+            return self._acquire()
+
+    def _acquire(self) -> bool:
         now = utcnow()
         with self.db.unit() as uow:
             uow.end_read()
@@ -55,7 +60,8 @@ class Lease:
                 taken = uow.session.execute(
                     insert_ignore(uow.session, SchedulerLease)
                     .values(name=self.name, holder=self.holder, expires_at=now + self.ttl)
-                    .on_conflict_do_nothing(index_elements=["name"])).rowcount == 1
+                    .on_conflict_do_nothing(index_elements=["name"])
+                    .returning(SchedulerLease.name)).scalar() is not None
             uow.commit()
             return taken
 

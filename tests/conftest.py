@@ -16,19 +16,88 @@ ROOT = Path(__file__).resolve().parent.parent
 PLP_BIN = shutil.which("plp", path=str(Path(sys.executable).parent)) or shutil.which("plp")
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    """Point the whole app at a fresh database file in tmp_path."""
-    monkeypatch.setenv("PLP_DB", str(tmp_path / "plp.db"))
-    monkeypatch.setenv("PLP_USER", "tester")
-    monkeypatch.delenv("PLP_WORKFLOW_PATH", raising=False)
-    monkeypatch.delenv("PLP_LANG", raising=False)
-    monkeypatch.chdir(tmp_path)
+BACKEND = os.environ.get("PLP_TEST_BACKEND", "sqlite")  # `make test` runs the suite with each
+
+
+def pytest_report_header(config):
+    return f"plp database backend: {BACKEND}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if BACKEND != "sqlite":
+        skip = pytest.mark.skip(reason="about SQLite itself")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The PostgreSQL server for this run, with a migrated template database."""
+    if BACKEND != "postgresql":
+        yield None
+        return
+    from sqlalchemy import create_engine, text
+
+    from plp.db import Database
+    from tests.pg import Cluster
+
+    cluster = None
+    url = os.environ.get("PLP_TEST_PG_URL")
+    if not url:
+        try:
+            cluster = Cluster().start()
+        except Exception as e:
+            # In CI a missing server is a failure, never a skip.
+            pytest.fail(f"cannot start PostgreSQL for the tests: {e}", pytrace=False)
+        url = cluster.url
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS plp_template WITH (FORCE)"))
+        conn.execute(text("CREATE DATABASE plp_template"))
+    template_url = url.rsplit("/", 1)[0] + "/plp_template"
+    db = Database(template_url)
+    db.engine  # runs the Alembic migrations on PostgreSQL
+    db.dispose()
+    yield admin, url.rsplit("/", 1)[0]
+    admin.dispose()
+    if cluster:
+        cluster.stop()
+
+
+_counter = {"n": 0}
 
 
 @pytest.fixture
-def db_path(tmp_path) -> Path:
-    return tmp_path / "plp.db"
+def db_path(tmp_path, pg_server):
+    """This test's database: a SQLite file, or a fresh PostgreSQL database from the template."""
+    if pg_server is None:
+        yield tmp_path / "plp.db"
+        return
+    from sqlalchemy import text
+
+    admin, base = pg_server
+    _counter["n"] += 1
+    name = f"plp_test_{os.getpid()}_{_counter['n']}"
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE plp_template"))
+    yield f"{base}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch, db_path):
+    """Point the whole app at this test's own database."""
+    monkeypatch.setenv("PLP_DB", str(db_path))
+    monkeypatch.setenv("PLP_USER", "tester")
+    for name in ("PLP_WORKFLOW_PATH", "PLP_LANG", "PLP_SMTP_URL", "PLP_WEBHOOK_URL", "PLP_SCHEDULE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    yield
+    from plp.services.common import _DEF_CACHE
+
+    _DEF_CACHE.clear()
 
 
 @dataclass
@@ -65,15 +134,41 @@ def plp_bin():
     return run
 
 
-def dump(path: Path) -> str:
-    """The whole database as SQL text, to prove a refused request changed nothing."""
-    if not path.exists():
-        return ""
-    con = sqlite3.connect(path)
+def dump(target) -> str:
+    """The whole database as text, to prove a refused request changed nothing."""
+    if isinstance(target, Path):
+        if not target.exists():
+            return ""
+        con = sqlite3.connect(target)
+        try:
+            return "\n".join(con.iterdump())
+        finally:
+            con.close()
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(target)
     try:
-        return "\n".join(con.iterdump())
+        with engine.connect() as conn:
+            out = []
+            for table in sorted(inspect(conn).get_table_names()):
+                rows = conn.execute(text(f'SELECT * FROM "{table}" ORDER BY 1')).all()
+                out.append(f"{table}: {[tuple(r) for r in rows]!r}")
+            return "\n".join(out)
     finally:
-        con.close()
+        engine.dispose()
+
+
+def query(target, sql: str, **params):
+    """Run one SQL statement against the test database; returns all rows."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{target}" if isinstance(target, Path) else target)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(sql), params)
+            return result.all() if result.returns_rows else []
+    finally:
+        engine.dispose()
 
 
 def assert_one_line_error(result: Result, code: int = 1, contains: str | None = None) -> None:

@@ -289,15 +289,18 @@ def deliver(db: Database, *, now: dt.datetime, channels: Channels) -> list[dict[
             with db.unit() as uow:
                 ready = (OutboxMessage.status.in_(("pending", "failed")), OutboxMessage.next_attempt_at <= now,
                          or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
-                ids = uow.session.scalars(select(OutboxMessage.id).where(*ready).order_by(OutboxMessage.id)
-                                       .limit(BATCH)).all()
+                # FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite's write lock serialises anyway):
+                # concurrent senders take disjoint batches and never wait on each other.
+                batch = (select(OutboxMessage.id).where(*ready).order_by(OutboxMessage.id).limit(BATCH)
+                         .with_for_update(skip_locked=True))
+                uow.end_read()
+                ids = uow.session.scalars(
+                    update(OutboxMessage).where(OutboxMessage.id.in_(batch.scalar_subquery()), *ready)
+                    .values(claimed_by=worker, claimed_until=claim_until)
+                    .returning(OutboxMessage.id).execution_options(synchronize_session=False)).all()
+                uow.commit()
                 if not ids:
                     break
-                uow.end_read()
-                uow.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids), *ready)
-                                    .values(claimed_by=worker, claimed_until=claim_until)
-                                    .execution_options(synchronize_session=False))
-                uow.commit()
                 mine = uow.session.execute(
                     select(OutboxMessage, Reminder, Project.code)
                     .join(Reminder, Reminder.id == OutboxMessage.reminder_id)
@@ -305,8 +308,6 @@ def deliver(db: Database, *, now: dt.datetime, channels: Channels) -> list[dict[
                     .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == worker)
                     .order_by(OutboxMessage.id)).all()
                 uow.end_read()
-            if not mine:
-                continue  # another process claimed this batch; look again
             for msg, rem, code in mine:
                 results.append(_attempt(db, sender, msg, rem, code, worker, now))
     finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import textwrap
 
 import pytest
@@ -14,7 +13,7 @@ from plp.db import HEAD_REVISION, Database
 from plp.errors import ConcurrentChange, GateBlocked, PlpError
 from plp.services import checklist, decisions, directory, projects, team
 from plp.services.common import get_project
-from tests.conftest import dump
+from tests.conftest import dump, query
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -32,15 +31,18 @@ def db(db_path) -> Database:
     return d
 
 
+@pytest.mark.sqlite_only
 def test_the_database_is_created_in_wal_mode_with_foreign_keys(db, db_path):
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-    con = sqlite3.connect(db_path)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD_REVISION,)
 
 
-def test_the_alembic_head_matches_the_models(tmp_path):
+def test_the_schema_is_migrated_to_the_head_on_first_use(db, db_path):
+    assert query(db_path, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
+
+
+def test_the_alembic_head_matches_the_models(db):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
@@ -48,27 +50,26 @@ def test_the_alembic_head_matches_the_models(tmp_path):
     import plp.models  # noqa: F401
 
     assert migrations.head() == HEAD_REVISION
-    d = Database(str(tmp_path / "fresh.db"))
-    with d.engine.connect() as conn:
+    with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
 
 
-def test_a_foreign_key_violation_is_refused_by_sqlite(db, db_path):
-    con = sqlite3.connect(db_path)
-    con.execute("PRAGMA foreign_keys = ON")
-    with pytest.raises(sqlite3.IntegrityError):
-        con.execute("INSERT INTO goal (project_id, level, text) VALUES (999, 'effect', 'x')")
+def test_a_foreign_key_violation_is_refused_by_the_database(db, db_path):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO goal (project_id, level, text) VALUES (999, 'effect', 'x')"))
 
 
 def test_every_change_writes_exactly_one_event_in_its_transaction(db, db_path):
-    con = sqlite3.connect(db_path)
-    before = con.execute("SELECT count(*) FROM event").fetchone()[0]
+    [(before,)] = query(db_path, "SELECT count(*) FROM event")
     checklist.tick(db, code="vdc", item="idea_sketch", actor="Kari Nordmann")
-    after = con.execute("SELECT count(*) FROM event").fetchone()[0]
+    [(after,)] = query(db_path, "SELECT count(*) FROM event")
     assert after == before + 1
-    kind, actor = con.execute("SELECT kind, actor FROM event ORDER BY id DESC LIMIT 1").fetchone()
-    assert (kind, actor) == ("checklist_ticked", "Kari Nordmann")
+    assert query(db_path, "SELECT kind, actor FROM event ORDER BY id DESC LIMIT 1") == [
+        ("checklist_ticked", "Kari Nordmann")]
 
 
 def test_a_refused_decision_leaves_the_database_unchanged(db, db_path):
@@ -158,6 +159,7 @@ def test_the_history_is_complete_and_in_order(db):
                      "decision_taken"]
 
 
+@pytest.mark.sqlite_only
 def test_an_unreachable_database_folder_is_a_clear_error(tmp_path):
     with pytest.raises(PlpError, match="does not exist"):
         Database(str(tmp_path / "no" / "such" / "dir" / "x.db")).engine

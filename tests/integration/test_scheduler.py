@@ -106,8 +106,8 @@ def test_sigterm_stops_the_scheduler_cleanly_and_logs_each_check(region, tmp_pat
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0
     lines = log.read_text(encoding="utf-8").splitlines()
-    assert any("scheduler started (every 0.5 s, Europe/Oslo)" in line for line in lines)
-    assert lines[-1].endswith(f"scheduler stopped after {sum('check: found' in x for x in lines)} check(s)")
+    assert any("scheduler started (every 0.5 s, Europe/Oslo)" in line for line in lines), lines
+    assert lines[-1].endswith(f"scheduler stopped after {sum('check: found' in x for x in lines)} check(s)"), lines
     assert "Traceback" not in "\n".join(lines)
 
 
