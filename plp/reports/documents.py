@@ -1,0 +1,79 @@
+"""The text reports: status report, portfolio and agenda as Markdown, HTML, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from plp.reports.labels import Labels
+from plp.reports.render import check_format, render
+
+STATUS_FORMATS = ("md", "html", "json")
+PORTFOLIO_FORMATS = ("md", "html", "csv", "json")
+AGENDA_FORMATS = ("md", "html", "json")
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def status(report: dict[str, Any], fmt: str) -> str:
+    check_format(fmt, STATUS_FORMATS)
+    if fmt == "json":
+        return _json(report)
+    return render("status", fmt, report["lang"], r=report, as_of=report["as_of"])
+
+
+def portfolio(rows: list[dict[str, Any]], fmt: str, *, lang: str, by: str | None, as_of: str,
+              title: str | None = None) -> str:
+    check_format(fmt, PORTFOLIO_FORMATS)
+    if fmt == "json":
+        return _json(rows)
+    groups = rows if by else [{"group": None, "projects": rows}]
+    if fmt == "csv":
+        return _csv(groups, lang, by)
+    return render("portfolio", fmt, lang, groups=groups, by=by, as_of=as_of, title=title)
+
+
+def _csv(groups: list[dict[str, Any]], lang: str, by: str | None) -> str:
+    """One row per project (per group with ``by``); machine-readable keys, labels beside them."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    head = ["code", "name", "phase", "phase_label", "status", "status_label", "next_decision_point",
+            "planned_on", "ready", "criteria_met", "criteria_total", "missing", "red", "yellow", "owners",
+            "measures"]
+    w.writerow(([by] if by else []) + head)
+    for g in groups:
+        for p in g["projects"]:
+            ready = "" if p["ready"] is None else ("yes" if p["ready"] else "no")
+            row = [p["code"], p["name"], p["phase"], p["phase_label"], p["status"], p["status_label"],
+                   p["next_decision_point"] or "", p["planned_on"] or "", ready,
+                   "" if p["criteria_met"] is None else p["criteria_met"],
+                   "" if p["criteria_total"] is None else p["criteria_total"], "; ".join(p["missing"]),
+                   p["red"], p["yellow"], "; ".join(f"{o['org']}:{o['grade']}" for o in p["owners"]),
+                   "; ".join(f"#{m['id']} {m['title']}" for m in p["measures"])]
+            w.writerow(([g["group"]] if by else []) + row)
+    return buf.getvalue()
+
+
+def agenda(data: dict[str, Any], fmt: str) -> str:
+    check_format(fmt, AGENDA_FORMATS)
+    if fmt == "json":
+        return _json(data)
+    return render("agenda", fmt, data["lang"], a=data, as_of=data["date"])
+
+
+def trust_rows(data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The trust report's factors with labels and flag texts in ``lang``."""
+    t = Labels(lang)
+    out = []
+    for f in data["factors"]:
+        flags = []
+        if "fell" in f["reasons"]:
+            flags.append(t("flag_fell", n=f"{-f['change']:.2f}"))
+        if "low" in f["reasons"]:
+            flags.append(t("flag_low"))
+        out.append(dict(f, label=t("factor_" + f["factor"]), flag_text="; ".join(flags)))
+    return out

@@ -1,0 +1,89 @@
+"""The calendar: milestones, planned decision meetings and decisions as iCalendar (RFC 5545).
+
+Every event is an all-day event with a UID that depends only on what it is, never
+on when the file was made, so importing a newer export into Outlook or Google
+updates the events instead of adding copies:
+
+- a milestone: ``{code}-milestone-{id}-{stamp}@plp``;
+- the k-th meeting at a decision point in a round: ``{code}-{BP}-r{round}-m{k}-{stamp}@plp``.
+  While it is planned the event stands on the planned date; the decision that
+  ends it moves the same event to the decision's date and names the outcome.
+
+``stamp`` is the project's creation time, so two databases that both have a
+project ``vdc`` do not share UIDs. ``SEQUENCE`` is the project's version, which
+grows with every change, so calendars take the newer event as the update.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from plp.reports.labels import Labels
+
+
+def _uid(project: Any, what: str) -> str:
+    created = project.created_at
+    if created.tzinfo is not None:
+        created = created.astimezone(dt.timezone.utc)
+    return f"{project.code}-{what}-{created.strftime('%Y%m%dT%H%M%S')}@plp"
+
+
+def build(projects: list[dict[str, Any]], *, lang: str, now: dt.datetime, name: str | None = None) -> bytes:
+    """The calendar for ``plp.services.reporting.calendar``'s items."""
+    from icalendar import Calendar, Event
+
+    t = Labels(lang)
+    cal = Calendar()
+    cal.add("prodid", "-//plp//PLP project calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name or t("ics_calendar"))
+    stamp = now.astimezone(dt.timezone.utc).replace(microsecond=0)
+
+    def event(uid: str, day: dt.date, summary: str, description: str, sequence: int, category: str) -> None:
+        ev = Event()
+        ev.add("uid", uid)
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", day)
+        ev.add("dtend", day + dt.timedelta(days=1))
+        ev.add("summary", summary)
+        ev.add("description", description)
+        ev.add("sequence", sequence)
+        ev.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+        ev.add("status", "CONFIRMED")
+        ev.add("categories", [category])
+        cal.add_component(ev)
+
+    for item in projects:
+        p, wf, people = item["project"], item["workflow"], item["people"]
+        head = f"{p.name} ({p.code})" + (f" · {item['lead']}" if item["lead"] else "")
+        for m in item["milestones"]:
+            mark = "✓ " if m.done_on else ""
+            lines = [head, f"{t('ics_milestone')} · {t('responsible')}: {people.get(m.responsible_id, '')}",
+                     f"{t('due')}: {m.due.isoformat()}"]
+            if m.done_on:
+                lines.append(f"{t('reached_on')}: {m.done_on.isoformat()}")
+            event(_uid(p, f"milestone-{m.id}"), m.due, f"{mark}{p.code}: {m.title}", "\n".join(lines),
+                  p.version, t("ics_milestone"))
+        seen: dict[tuple[str, int], int] = {}
+        for d in item["decisions"]:
+            k = seen[(d.decision_point, d.round)] = seen.get((d.decision_point, d.round), 0) + 1
+            dp = next((x for x in wf.decision_points if x.key == d.decision_point), None)
+            label = dp.labels.get(lang) if dp else d.decision_point
+            outcome = wf.outcomes[d.outcome].get(lang)
+            lines = [head, f"{t('decided_by')}: {people.get(d.by_id, '')}"]
+            if d.note:
+                lines.append(d.note)
+            event(_uid(p, f"{d.decision_point}-r{d.round}-m{k}"), d.date,
+                  f"{p.code}: {label} – {t('ics_decided', outcome=outcome)}", "\n".join(lines), p.version,
+                  t("decision_point"))
+        planned = item["planned"]
+        if planned:
+            k = seen.get((planned["decision_point"], planned["round"]), 0) + 1
+            label = planned["labels"].get(lang)
+            event(_uid(p, f"{planned['decision_point']}-r{planned['round']}-m{k}"), planned["date"],
+                  f"{p.code}: {label} ({t('ics_meeting')})", f"{head}\n{t('planned_meeting')}: {label}",
+                  p.version, t("decision_point"))
+    return cal.to_ical()

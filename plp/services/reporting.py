@@ -1,0 +1,239 @@
+"""What the reports show, read in one unit of work each and labelled in one language.
+
+Labels of phases, outcomes, roles, goal levels and statuses come from the
+workflow version each project runs on; the reports' own words from
+``plp/reports/labels.yaml``. Rendering (Markdown, HTML, CSV, iCalendar, charts)
+is in ``plp.reports``.
+
+Traffic lights of a milestone: ``done`` when reached; else ``red`` when overdue
+(due before today), ``yellow`` when due within 14 days (today included), else
+``green``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlmodel import select
+
+from plp import engine
+from plp.db import Database, UnitOfWork
+from plp.errors import InvalidInput
+from plp.models import Anchoring, Decision, Goal, Milestone, Org, Person, Project, ProjectOwner
+from plp.reports import criteria
+from plp.reports.labels import Labels
+from plp.services.common import facts_of, get_project, owners_of, roles_of, workflow_label_of, workflow_of
+from plp.services.plans import measure_rows
+from plp.workflow import GOAL_LEVELS
+
+YELLOW_DAYS = 14
+GROUPINGS = ("owner", "measure")
+
+
+def light(due: dt.date, done_on: dt.date | None, today: dt.date) -> str:
+    if done_on is not None:
+        return "done"
+    if due < today:
+        return "red"
+    if due <= today + dt.timedelta(days=YELLOW_DAYS):
+        return "yellow"
+    return "green"
+
+
+def _gate(uow: UnitOfWork, p: Project, lang: str) -> dict[str, Any] | None:
+    if p.status in engine.END_STATES:
+        return None
+    wf = workflow_of(uow, p)
+    facts = facts_of(uow, p)
+    gate = engine.gate_status(wf, facts)
+    said = criteria.describe(wf, gate, facts, lang)
+    dp = gate.decision_point
+    to = wf.phase_label(dp.to, lang) if dp.to else wf.statuses["completed"].get(lang)
+    return {"decision_point": dp.key, "label": dp.labels.get(lang), "to_label": to,
+            "planned_on": p.gate_planned_on.isoformat() if p.gate_planned_on else None,
+            "ready": gate.ready, "met": sum(c["met"] for c in said), "total": len(said),
+            "deciders": [wf.roles[r].labels.get(lang) for r in dp.deciders], "criteria": said}
+
+
+def _milestones(uow: UnitOfWork, p: Project, today: dt.date, lang: str,
+                people: dict[int | None, str]) -> list[dict[str, Any]]:
+    wf = workflow_of(uow, p)
+    rows = uow.session.exec(select(Milestone).where(Milestone.project_id == p.id)
+                            .order_by(Milestone.due, Milestone.id)).all()
+    return [{"id": m.id, "title": m.title, "due": m.due.isoformat(),
+             "done_on": m.done_on.isoformat() if m.done_on else None, "responsible": people.get(m.responsible_id),
+             "phase": m.phase, "phase_label": wf.phase_label(m.phase, lang),
+             "light": light(m.due, m.done_on, today)} for m in rows]
+
+
+def status_report(db: Database, *, code: str, today: dt.date, lang: str) -> dict[str, Any]:
+    """Everything the steering group's status report shows."""
+    t = Labels(lang)
+    with db.unit() as uow:
+        s = uow.session
+        p = get_project(uow, code)
+        wf = workflow_of(uow, p)
+        people = {pr.id: pr.name for pr in s.exec(select(Person)).all()}
+        milestones = _milestones(uow, p, today, lang, people)
+        goals = s.exec(select(Goal).where(Goal.project_id == p.id).order_by(Goal.id)).all()
+        owners = owners_of(uow, p)
+        anchoring = s.exec(select(Anchoring).where(Anchoring.project_id == p.id)
+                           .order_by(Anchoring.date, Anchoring.id)).all()
+        decisions = s.exec(select(Decision).where(Decision.project_id == p.id)
+                           .order_by(Decision.date, Decision.id)).all()
+        report = {
+            "code": p.code, "name": p.name, "as_of": today.isoformat(), "lang": lang,
+            "workflow": {"name": wf.name, "version": wf.version, "label": wf.labels.get(lang)},
+            "phase": p.phase, "phase_label": wf.phase_label(p.phase, lang), "status": p.status,
+            "status_label": wf.statuses[p.status].get(lang), "round": p.round,
+            "outcome_labels": {key: label.get(lang) for key, label in wf.outcomes.items()},
+            "owners": [{"org": org.name, "grade": po.grade, "lead": po.lead} for po, org in owners],
+            "roles": [{"person": person.name, "role": role,
+                       "role_label": wf.roles[role].labels.get(lang) if role in wf.roles else role}
+                      for role, person in roles_of(uow, p)],
+            "gate": _gate(uow, p, lang),
+        }
+    report["goals"] = [{"level": level, "level_label": label.get(lang),
+                        "items": [{"text": g.text, "indicator": g.indicator, "target": g.target}
+                                  for g in goals if g.level == level]}
+                       for level, label in sorted(wf.goal_levels.items(), key=lambda kv: GOAL_LEVELS.index(kv[0]))
+                       if any(g.level == level for g in goals)]
+    report["milestones"] = milestones
+    report["counts"] = {c: sum(m["light"] == c for m in milestones) for c in ("red", "yellow", "green", "done")}
+    report["decisions"] = [{
+        "date": d.date.isoformat(), "decision_point": d.decision_point,
+        "label": next((x.labels.get(lang) for x in wf.decision_points if x.key == d.decision_point), d.decision_point),
+        "outcome": d.outcome, "outcome_label": wf.outcomes[d.outcome].get(lang), "by": people.get(d.by_id),
+        "note": d.note, "attendees": json.loads(d.attendees), "round": d.round,
+        "to_label": wf.phase_label(d.to_phase, lang) if d.to_phase else None} for d in decisions]
+    orgs = {org.id: org.name for _, org in owners}
+    report["anchoring"] = []
+    for po, org in owners:
+        mine = [{"body": a.body, "kind": a.kind, "kind_label": t("kind_" + a.kind), "ref": a.ref,
+                 "date": a.date.isoformat(), "outcome": a.outcome, "outcome_label": t("outcome_" + a.outcome)}
+                for a in anchoring if a.org_id == org.id]
+        report["anchoring"].append({"org": orgs[org.id], "grade": po.grade, "lead": po.lead,
+                                    "latest": mine[-1] if mine else None, "earlier": mine[:-1][::-1]})
+    return report
+
+
+def portfolio(db: Database, *, today: dt.date, lang: str, by: str | None = None) -> list[dict[str, Any]]:
+    """Every project with phase, status, next decision point, readiness and red/yellow counts.
+
+    With ``by`` (owner or measure) the list is grouped: ``[{group, projects}, ...]``;
+    a project stands under each of its owners, or each measure it is linked to.
+    """
+    if by is not None and by not in GROUPINGS:
+        raise InvalidInput(f"unknown grouping '{by}' (choose one of: {', '.join(GROUPINGS)})")
+    t = Labels(lang)
+    with db.unit() as uow:
+        s = uow.session
+        people = {pr.id: pr.name for pr in s.exec(select(Person)).all()}
+        measures = measure_rows(uow)
+        rows = []
+        for p in s.exec(select(Project).order_by(Project.code)).all():
+            wf = workflow_of(uow, p)
+            name, version = workflow_label_of(uow, p)
+            ms = _milestones(uow, p, today, lang, people)
+            gate = _gate(uow, p, lang)
+            rows.append({
+                "code": p.code, "name": p.name, "workflow": name, "workflow_version": version,
+                "phase": p.phase, "phase_label": wf.phase_label(p.phase, lang), "status": p.status,
+                "status_label": wf.statuses[p.status].get(lang), "round": p.round,
+                "next_decision_point": gate["decision_point"] if gate else None,
+                "next_decision_label": gate["label"] if gate else None,
+                "planned_on": gate["planned_on"] if gate else None,
+                "ready": gate["ready"] if gate else None,
+                "criteria_met": gate["met"] if gate else None, "criteria_total": gate["total"] if gate else None,
+                "missing": [c["short"] for c in gate["criteria"] if not c["met"]] if gate else [],
+                "red": sum(m["light"] == "red" for m in ms), "yellow": sum(m["light"] == "yellow" for m in ms),
+                "owners": [{"org": org.name, "grade": po.grade, "lead": po.lead} for po, org in owners_of(uow, p)],
+                "measures": [{"id": m["id"], "title": m["title"]} for m in measures if p.code in m["projects"]],
+            })
+    if by is None:
+        return rows
+    groups: dict[str, list[dict[str, Any]]] = {}
+    if by == "owner":
+        for r in rows:
+            for o in r["owners"]:
+                groups.setdefault(o["org"], []).append(dict(r, grade=o["grade"]))
+        return [{"group": g, "projects": groups[g]} for g in sorted(groups, key=str.lower)]
+    for m in measures:
+        groups[f"#{m['id']} {m['title']}"] = [r for r in rows if r["code"] in m["projects"]]
+    loose = [r for r in rows if not r["measures"]]
+    out = [{"group": g, "projects": ps} for g, ps in groups.items()]
+    return out + ([{"group": t("no_measure"), "projects": loose}] if loose else [])
+
+
+def calendar(db: Database, *, code: str | None = None) -> list[dict[str, Any]]:
+    """Milestones, planned decision meetings and decisions taken, per project, for the calendar."""
+    with db.unit() as uow:
+        s = uow.session
+        q = select(Project).order_by(Project.code)
+        if code:
+            q = q.where(Project.id == get_project(uow, code).id)
+        people = {pr.id: pr.name for pr in s.exec(select(Person)).all()}
+        out = []
+        for p in s.exec(q).all():
+            wf = workflow_of(uow, p)
+            lead = s.exec(select(Org.name).join(ProjectOwner, ProjectOwner.org_id == Org.id)
+                          .where(ProjectOwner.project_id == p.id, ProjectOwner.lead.is_(True))).first()
+            ms = s.exec(select(Milestone).where(Milestone.project_id == p.id).order_by(Milestone.due, Milestone.id)).all()
+            ds = s.exec(select(Decision).where(Decision.project_id == p.id).order_by(Decision.date, Decision.id)).all()
+            gate = None
+            if p.gate_planned_on and p.status not in engine.END_STATES:
+                dp = wf.decision_point_from(p.phase)
+                gate = {"decision_point": dp.key, "round": p.round, "date": p.gate_planned_on, "labels": dp.labels}
+            out.append({"project": p, "workflow": wf, "lead": lead, "milestones": ms, "decisions": ds,
+                        "planned": gate, "people": people})
+        return out
+
+
+def timeline(db: Database, *, code: str, today: dt.date, lang: str) -> dict[str, Any]:
+    """The project's phases as spans, its decisions and milestones, on dates."""
+    report = status_report(db, code=code, today=today, lang=lang)
+    with db.unit() as uow:
+        p = get_project(uow, code)
+        wf = workflow_of(uow, p)
+        decisions = uow.session.exec(select(Decision).where(Decision.project_id == p.id)
+                                     .order_by(Decision.date, Decision.id)).all()
+        first_dates = [d.date for d in decisions] + list(uow.session.exec(
+            select(Anchoring.date).where(Anchoring.project_id == p.id)).all())
+        created = p.created_at.astimezone(dt.timezone.utc).date()
+    start = min([created, *first_dates])
+    phase_order = wf.phase_keys
+    spans: list[dict[str, Any]] = []
+    current = {"phase": _first_phase(p.phase, decisions), "start": start}
+    on_hold_since: dt.date | None = None
+    holds: list[tuple[dt.date, dt.date]] = []
+    end: dt.date | None = None
+    for d in decisions:
+        if d.outcome == "go" and d.to_phase:
+            spans.append(dict(current, end=d.date))
+            current = {"phase": d.to_phase, "start": d.date}
+        elif d.outcome == "go" or d.outcome == "stop":
+            end = d.date
+        elif d.outcome == "hold":
+            on_hold_since = d.date
+        elif d.outcome == "resume" and on_hold_since:
+            holds.append((on_hold_since, d.date))
+            on_hold_since = None
+    last_day = end or max(today, start)
+    spans.append(dict(current, end=last_day))
+    if on_hold_since:
+        holds.append((on_hold_since, last_day))
+    for sp in spans:
+        sp["label"] = wf.phase_label(sp["phase"], lang)
+        sp["index"] = phase_order.index(sp["phase"]) if sp["phase"] in phase_order else 0
+    return {"report": report, "spans": spans, "holds": holds, "hold_label": wf.statuses["on_hold"].get(lang),
+            "start": start, "end": last_day, "closed": end is not None, "today": today}
+
+
+def _first_phase(phase_now: str, decisions: list[Decision]) -> str:
+    """The phase the project started in: before its first move, or where it is now."""
+    for d in decisions:
+        if d.outcome == "go" and d.to_phase:
+            return d.from_phase
+    return decisions[0].from_phase if decisions else phase_now
