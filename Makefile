@@ -33,3 +33,8 @@ test-postgres: $(STAMP)
 
 clean:
 	rm -rf $(VENV) plp-demo.db plp-demo.db-wal plp-demo.db-shm
+
+# Benchmarks: medians against floors, saved to bench/results.md (not part of the tests).
+bench: $(STAMP)
+	bash tests/ensure-postgres.sh
+	$(BIN)/python -m bench.run

@@ -30,11 +30,18 @@ from sqlmodel import Session
 from plp.errors import ConcurrentChange, PlpError
 
 #: The Alembic revision the models correspond to; a test keeps this true.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0004"
 
 DEFAULT_DB = "plp.db"
 
 _WRITING: ContextVar[bool] = ContextVar("plp_writing", default=False)
+
+#: ``--as`` text -> the name recorded on events, per database; cleared when people change.
+_ACTORS: dict[tuple[str, str], tuple[str, int | None]] = {}
+
+
+def forget_actors() -> None:
+    _ACTORS.clear()
 
 
 def resolve_target(target: str | None) -> str:
@@ -182,19 +189,31 @@ class UnitOfWork:
     def __init__(self, session: Session, actor: str):
         self.session = session
         self._raw_actor = actor
-        self._actor: str | None = None
+        self._actor: tuple[str, int | None] | None = None
+        self.cache: dict[Any, Any] = {}  # facts that cannot change within this unit of work
 
     @property
     def actor(self) -> str:
         """The acting person's name when ``--as`` names a known person, else the text given."""
-        if self._actor is None:
-            from plp.services.common import find_person
+        return self._resolve()[0]
 
-            try:
-                person = find_person(self, self._raw_actor)
-            except PlpError:  # ambiguous: keep what was given
-                person = None
-            self._actor = person.name if person else self._raw_actor
+    @property
+    def actor_person_id(self) -> int | None:
+        """The acting person's id, or None when ``--as`` names nobody known."""
+        return self._resolve()[1]
+
+    def _resolve(self) -> tuple[str, int | None]:
+        if self._actor is None:
+            key = (str(self.session.get_bind().url), self._raw_actor)
+            self._actor = _ACTORS.get(key)
+            if self._actor is None:
+                from plp.services.common import find_person
+
+                try:
+                    person = find_person(self, self._raw_actor)
+                except PlpError:  # ambiguous: keep what was given
+                    person = None
+                self._actor = _ACTORS[key] = (person.name, person.id) if person else (self._raw_actor, None)
         return self._actor
 
     # The read half ends before the write half begins: a write transaction that
@@ -226,11 +245,40 @@ class UnitOfWork:
         for k, v in changes.items():
             setattr(project, k, v)
 
-    def event(self, kind: str, data: dict[str, Any], project_id: int | None = None) -> None:
-        from plp.models import Event
+    def event(self, kind: str, data: dict[str, Any], project_id: int | None = None) -> int:
+        """Append the history event of this change, linked into the audit chain; returns its id.
 
-        self.session.add(Event(at=utcnow(), actor=self.actor, kind=kind, project_id=project_id,
-                               data=json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)))
+        The chain head is read ``FOR UPDATE`` (PostgreSQL; SQLite's write lock already
+        serialises writers), so concurrent writers append one after the other.
+        """
+        from sqlalchemy import select, update
+
+        from plp.audit import GENESIS, event_hash
+        from plp.models import AuditHead, Event
+
+        self.flush()
+        conn = self.session.connection()
+        head = AuditHead.__table__
+        row = conn.execute(select(head.c.last_hash).where(head.c.id == 1).with_for_update()).first()
+        prev = row[0] if row else GENESIS
+        at = utcnow()
+        text = json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
+        digest = event_hash(prev, at, self.actor, kind, project_id, text)
+        event_id = self.insert(Event, at=at, actor=self.actor, kind=kind, project_id=project_id, data=text,
+                               prev_hash=prev, hash=digest)
+        if row is None:
+            self.insert(AuditHead, id=1, last_event_id=event_id, last_hash=digest)
+        else:
+            conn.execute(update(head).where(head.c.id == 1).values(last_event_id=event_id, last_hash=digest))
+        return event_id
+
+    def insert(self, model: Any, **values: Any) -> int:
+        """Insert one row at once (Core, no ORM bookkeeping); returns its id."""
+        from sqlalchemy import insert
+
+        self.flush()  # keep the order of rows added through the ORM before this one
+        result = self.session.connection().execute(insert(model.__table__), values)
+        return result.inserted_primary_key[0]
 
     def add(self, *rows: Any) -> None:
         for row in rows:

@@ -59,7 +59,8 @@ class GateFacts:
 
     phase: str
     status: str = "active"
-    roles: dict[str, list[str]] = field(default_factory=dict)  # role -> holders
+    roles: dict[str, list[str]] = field(default_factory=dict)  # role -> holders' names
+    holders: dict[str, set[int]] = field(default_factory=dict)  # role -> holders' person ids
     goal_levels: set[str] = field(default_factory=set)
     ticked: set[str] = field(default_factory=set)
     owners: list[OwnerFact] = field(default_factory=list)
@@ -219,7 +220,7 @@ def transitions_for(wf: Workflow) -> list[dict]:
 
 def machine_for(wf: Workflow) -> Machine:
     """One Machine per workflow version, built once and shared by all projects."""
-    key = (wf.name, wf.version, wf.to_json())
+    key = (wf.name, wf.version, wf.fingerprint)
     m = _MACHINES.get(key)
     if m is None:
         m = Machine(model=None, states=wf.phase_keys + list(END_STATES), transitions=transitions_for(wf),

@@ -153,6 +153,27 @@ class Event(SQLModel, table=True):
     kind: str
     project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
     data: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+    # Tamper evidence (plp/audit.py): each event hashes its content and the hash of
+    # the event before it, a chain over the whole database.
+    prev_hash: str = ""
+    hash: str = ""
+
+
+class AuditHead(SQLModel, table=True):
+    """The newest link of the event chain; a deleted last event shows up against it."""
+
+    __tablename__ = "audit_head"
+    id: int = Field(default=1, primary_key=True)
+    last_event_id: int = 0
+    last_hash: str
+
+
+class Setting(SQLModel, table=True):
+    """Settings of this database (``plp config set``), e.g. require-identity."""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True)
+    value: str
 
 
 class Reminder(SQLModel, table=True):

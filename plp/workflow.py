@@ -182,6 +182,11 @@ class Workflow(_Strict):
     def phase_label(self, key: str, lang: str = "en") -> str:
         return self.phase(key).labels.get(lang)
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """The canonical JSON, computed once: equal content, equal fingerprint."""
+        return self.to_json()
+
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json", by_alias=True), ensure_ascii=False, sort_keys=True)
 

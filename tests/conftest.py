@@ -95,9 +95,9 @@ def _isolated(tmp_path, monkeypatch, db_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     yield
-    from plp.services.common import _DEF_CACHE
+    from plp.db import forget_actors
 
-    _DEF_CACHE.clear()
+    forget_actors()  # a later test may reuse the same database URL
 
 
 @dataclass

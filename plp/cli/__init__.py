@@ -20,18 +20,24 @@ except ImportError:  # pragma: no cover
 
 from plp.cli.state import State
 
-app = typer.Typer(
-    name="plp",
-    help="plp: PLP projects through phases and decision points, with formal anchoring by every owner.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+#: The module under plp/cli that defines each top-level command. A call imports and
+#: builds only the module it needs, which keeps every command's start-up short.
+COMMANDS: dict[str, str] = {
+    "init": "setup", "demo": "setup",
+    "workflow": "workflows",
+    "org": "directory", "person": "directory",
+    "project": "projects", "role": "projects", "goal": "projects",
+    "milestone": "milestones", "checklist": "milestones",
+    "anchor": "decisions", "gate": "decisions", "decide": "decisions",
+    "check": "reminders", "outbox": "reminders", "scheduler": "reminders",
+    "plan": "region", "measure": "region", "network": "region", "trust": "region",
+    "report": "reports", "export": "reports",
+    "config": "admin", "audit": "admin", "db": "admin", "import": "admin",
+}
+_ORDER = ["setup", "workflows", "directory", "projects", "milestones", "decisions", "reminders", "region", "reports",
+          "admin"]
 
 
-@app.callback()
 def _root(
     ctx: typer.Context,
     db: Optional[str] = typer.Option(None, "--db", metavar="TARGET",
@@ -42,24 +48,53 @@ def _root(
     ctx.obj = State(target=db, as_=as_)
 
 
-def _register() -> None:
-    from plp.cli import decisions, directory, milestones, projects, reminders, setup, workflows
+def build_app(modules: list[str] | None = None) -> typer.Typer:
+    """The Typer app with the commands of ``modules`` (all of them by default)."""
+    import importlib
 
-    for module in (setup, workflows, directory, projects, milestones, decisions, reminders):
-        module.register(app)
+    app = typer.Typer(
+        name="plp",
+        help="plp: PLP projects through phases and decision points, with formal anchoring by every owner.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    for name in modules or _ORDER:
+        importlib.import_module(f"plp.cli.{name}").register(app)
+    return app
 
 
-_register()
+def _modules_for(argv: list[str]) -> list[str] | None:
+    """The module the command in ``argv`` needs, or None (help, typos: build them all)."""
+    args = iter(argv)
+    for arg in args:
+        if arg in ("--db", "--as"):
+            next(args, None)
+        elif arg.startswith("-"):
+            continue
+        else:
+            return [COMMANDS[arg]] if arg in COMMANDS else None
+    return None
+
+
+def __getattr__(name: str):
+    if name == "app":  # the whole app, for CliRunner tests and documentation
+        return build_app()
+    raise AttributeError(name)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``plp`` command."""
     from plp.errors import PlpError
 
-    cmd = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else argv
+    cmd = typer.main.get_command(build_app(_modules_for(args)))
     code = 0
     try:
-        rv = cmd.main(args=argv, prog_name="plp", standalone_mode=False)
+        rv = cmd.main(args=args, prog_name="plp", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
     except click.NoArgsIsHelpError as e:  # `plp` or `plp project` alone: show the help
         sys.stdout.write(e.ctx.get_help() + "\n")

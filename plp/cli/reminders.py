@@ -10,6 +10,8 @@ from plp.cli.output import emit_json, say, table
 from plp.cli.state import JSON_HELP, NOW_HELP, state
 
 outbox_app = typer.Typer(help="The outbox: reminders waiting to be delivered, and why.", no_args_is_help=True)
+SHOWN = 100  # rows in the human table; --json gives all
+
 scheduler_app = typer.Typer(help="Run the reminder check on a schedule.", no_args_is_help=True)
 
 
@@ -37,13 +39,20 @@ def check(ctx: typer.Context,
     if json_:
         emit_json(result.rows)
     else:
+        shown = result.rows[:SHOWN]
         table([(r["kind"], r["project"], r["item"], r["step"], r["recipient"], r["channel"], r["due"], r["status"])
-               for r in result.rows], ["kind", "project", "item", "step", "recipient", "channel", "due", "status"])
+               for r in shown], ["kind", "project", "item", "step", "recipient", "channel", "due", "status"])
+        if len(result.rows) > SHOWN:
+            say(f"... and {len(result.rows) - SHOWN} more (use --json for all)")
     verb = "would send" if dry_run else "sent"
     summary = f"found {result.found}, {verb} {len(result.rows) if dry_run else result.sent}"
     if not dry_run:
         summary += f", failed {result.failed}"
-    say(summary + (f"; unreachable (no email address): {', '.join(result.unreachable)}" if result.unreachable else ""))
+    if result.unreachable:
+        names = ", ".join(result.unreachable[:10])
+        more = f" and {len(result.unreachable) - 10} more" if len(result.unreachable) > 10 else ""
+        summary += f"; unreachable (no email address): {names}{more}"
+    say(summary)
 
 
 @outbox_app.command("list")

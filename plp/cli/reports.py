@@ -134,3 +134,23 @@ def export_ics(ctx: typer.Context, code: Optional[str] = typer.Argument(None, he
     items = calendar(state(ctx).db, code=code)
     write(build(items, lang=lang, now=dates.now(now)), path)
     _done(path, f"{sum(len(i['milestones']) + len(i['decisions']) + bool(i['planned']) for i in items)} events")
+
+
+@export_app.command("json")
+def export_json(ctx: typer.Context,
+                output: Optional[str] = typer.Option(None, "--output", help="File to write (default: stdout).")) -> None:
+    """Export the whole database as JSON, for 'plp import json' (e.g. from SQLite to PostgreSQL).
+
+    Example: plp export json --output region.json
+    """
+    import io
+
+    from plp.reports.render import check_output, write
+    from plp.services.transfer import export_json as dump_json
+
+    path = check_output(output, (".json",))
+    buffer = io.StringIO()
+    counts = dump_json(state(ctx).db, buffer)
+    write(buffer.getvalue(), path)
+    if path:
+        say(f"Exported {sum(counts.values())} rows to {output}.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from plp import permissions
 from plp.db import Database
 from plp.errors import InvalidInput
 from plp.models import Anchoring
@@ -73,6 +74,7 @@ def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.d
         o = get_org(uow, org)
         if not any(owner.id == o.id for _, owner in owners_of(uow, p)):
             raise InvalidInput(f"{o.name} is not an owner of {p.code}; only owners anchor a project")
+        permissions.check(uow, "anchoring.record", p)
         uow.bump(p)
         a = Anchoring(project_id=p.id, org_id=o.id, body=body_key, kind=expected, ref=ref, date=date,
                       outcome=outcome)

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from plp import permissions
 from plp.db import Database, utcnow
 from plp.errors import InvalidTransition, NotFound
 from plp.models import ChecklistTick
@@ -34,6 +35,7 @@ def tick(db: Database, *, code: str, item: str, actor: str) -> str:
         if uow.session.exec(select(ChecklistTick).where(ChecklistTick.project_id == p.id,
                                                         ChecklistTick.item_key == item)).first():
             raise InvalidTransition(f"checklist item '{item}' is already ticked in {p.code}")
+        permissions.check(uow, "checklist.tick", p)
         uow.bump(p)
         uow.add(ChecklistTick(project_id=p.id, item_key=item, ticked_at=utcnow(), ticked_by=uow.actor))
         uow.event("checklist_ticked", {"item": item, "phase": phase.key}, p.id)
@@ -50,6 +52,7 @@ def untick(db: Database, *, code: str, item: str, actor: str) -> None:
                                                            ChecklistTick.item_key == item)).first()
         if row is None:
             raise NotFound(f"checklist item '{item}' is not ticked in {p.code}")
+        permissions.check(uow, "checklist.tick", p)
         uow.bump(p)
         uow.session.delete(row)
         uow.event("checklist_unticked", {"item": item, "phase": phase.key}, p.id)

@@ -60,8 +60,16 @@ def _short(value: str, n: int = 40) -> str:
     return value if len(value) <= n else value[:n] + "..."
 
 
+_PROJECT_BY_CODE = None
+
+
 def get_project(uow: UnitOfWork, code: str) -> Project:
-    p = uow.session.exec(select(Project).where(Project.code == code)).first()
+    global _PROJECT_BY_CODE
+    if _PROJECT_BY_CODE is None:
+        from sqlalchemy import bindparam
+
+        _PROJECT_BY_CODE = select(Project).where(Project.code == bindparam("code"))
+    p = uow.session.execute(_PROJECT_BY_CODE, {"code": code}).scalars().first()
     if p is None:
         raise NotFound(f"unknown project '{_short(code)}' (see 'plp project list')")
     return p
@@ -102,12 +110,26 @@ def get_person(uow: UnitOfWork, ref: str) -> Person:
 
 
 def workflow_of(uow: UnitOfWork, project: Project) -> Workflow:
-    """The workflow version the project runs on: the stored copy, not today's file."""
-    row = uow.session.get(WorkflowDef, project.workflow_id)
-    assert row is not None
-    return _parse_def(row.id, row.definition)
+    """The workflow version the project runs on: the stored copy, not today's file.
+
+    Stored versions never change, so each is parsed once per process, found again by
+    its content hash.
+    """
+    cached = uow.cache.get(("workflow", project.workflow_id))
+    if cached is not None:
+        return cached
+    conn = uow.session.connection()
+    table = WorkflowDef.__table__
+    sha = conn.execute(select(table.c.sha256).where(table.c.id == project.workflow_id)).scalar_one()
+    wf = _WORKFLOWS.get(sha)
+    if wf is None:
+        definition = conn.execute(select(table.c.definition).where(table.c.id == project.workflow_id)).scalar_one()
+        wf = _WORKFLOWS[sha] = Workflow.from_json(definition)
+    uow.cache[("workflow", project.workflow_id)] = wf
+    return wf
 
 
+_WORKFLOWS: dict[str, Workflow] = {}
 _DEF_CACHE: dict[tuple[int, str], Workflow] = {}
 
 
@@ -140,26 +162,55 @@ def owners_of(uow: UnitOfWork, project: Project) -> list[tuple[ProjectOwner, Org
     ).all())
 
 
+def _fact_statements():
+    """The queries behind :func:`facts_of`, built once (Core, one bound parameter)."""
+    from sqlalchemy import bindparam
+    from sqlalchemy import select as core_select
+
+    pid = bindparam("pid")
+    ra, pe, go, ct, po, og, an, ms = (RoleAssignment.__table__, Person.__table__, Goal.__table__,
+                                      ChecklistTick.__table__, ProjectOwner.__table__, Org.__table__,
+                                      Anchoring.__table__, Milestone.__table__)
+    return (
+        core_select(ra.c.role, pe.c.id, pe.c.name).join(pe, pe.c.id == ra.c.person_id)
+        .where(ra.c.project_id == pid).order_by(ra.c.id),
+        core_select(go.c.level).where(go.c.project_id == pid).distinct(),
+        core_select(ct.c.item_key).where(ct.c.project_id == pid),
+        core_select(og.c.name, po.c.grade).join(og, og.c.id == po.c.org_id)
+        .where(po.c.project_id == pid).order_by(po.c.id),
+        core_select(og.c.name, an.c.body, an.c.kind, an.c.outcome, an.c.date, an.c.ref, an.c.id)
+        .join(og, og.c.id == an.c.org_id).where(an.c.project_id == pid),
+        core_select(ms.c.id, ms.c.title, ms.c.phase).where(ms.c.project_id == pid, ms.c.done_on.is_(None))
+        .order_by(ms.c.due, ms.c.id),
+    )
+
+
+_FACT_STATEMENTS: tuple | None = None
+
+
 def facts_of(uow: UnitOfWork, project: Project) -> engine.GateFacts:
-    """Everything the gate criteria look at, read in a handful of queries."""
-    s = uow.session
+    """Everything the gate criteria look at, read in six small queries."""
+    global _FACT_STATEMENTS
+    if _FACT_STATEMENTS is None:
+        _FACT_STATEMENTS = _fact_statements()
+    conn = uow.session.connection()
+    q_roles, q_goals, q_ticks, q_owners, q_anchoring, q_open = _FACT_STATEMENTS
+    params = {"pid": project.id}
     roles: dict[str, list[str]] = {}
-    for role, person in roles_of(uow, project):
-        roles.setdefault(role, []).append(person.name)
-    levels = set(s.exec(select(Goal.level).where(Goal.project_id == project.id)).all())
-    ticked = set(s.exec(select(ChecklistTick.item_key).where(ChecklistTick.project_id == project.id)).all())
-    owners = [engine.OwnerFact(org.name, po.grade) for po, org in owners_of(uow, project)]
-    anchoring = [
-        engine.AnchorFact(org.name, a.body, a.kind, a.outcome, a.date, a.ref, a.id or 0)
-        for a, org in s.exec(select(Anchoring, Org).join(Org, Org.id == Anchoring.org_id)
-                             .where(Anchoring.project_id == project.id)).all()
-    ]
+    holders: dict[str, set[int]] = {}
+    for role, person_id, name in conn.execute(q_roles, params):
+        roles.setdefault(role, []).append(name)
+        holders.setdefault(role, set()).add(person_id)
     open_ms: dict[str, list[str]] = {}
-    for m in s.exec(select(Milestone).where(Milestone.project_id == project.id, Milestone.done_on.is_(None))
-                    .order_by(Milestone.due, Milestone.id)).all():
-        open_ms.setdefault(m.phase, []).append(f"#{m.id} {m.title}")
-    return engine.GateFacts(phase=project.phase, status=project.status, roles=roles, goal_levels=levels,
-                            ticked=ticked, owners=owners, anchoring=anchoring, open_milestones=open_ms)
+    for mid, title, phase in conn.execute(q_open, params):
+        open_ms.setdefault(phase, []).append(f"#{mid} {title}")
+    return engine.GateFacts(
+        phase=project.phase, status=project.status, roles=roles, holders=holders,
+        goal_levels={row[0] for row in conn.execute(q_goals, params)},
+        ticked={row[0] for row in conn.execute(q_ticks, params)},
+        owners=[engine.OwnerFact(name, grade) for name, grade in conn.execute(q_owners, params)],
+        anchoring=[engine.AnchorFact(*row) for row in conn.execute(q_anchoring, params)],
+        open_milestones=open_ms)
 
 
 def gate_of(uow: UnitOfWork, project: Project) -> engine.GateStatus | None:
@@ -191,17 +242,22 @@ def not_after_today(day: "dt.date", today: "dt.date", what: str) -> "dt.date":
     return day
 
 
-def commit_change(uow: UnitOfWork, project: Project) -> None:
+def commit_change(uow: UnitOfWork, project: Project, facts: engine.GateFacts | None = None) -> None:
     """Commit a change to a project, keeping ``ready_since`` true to the new state.
 
-    The gate is evaluated inside the write transaction, on the rows just written.
+    The gate is evaluated inside the write transaction, on the rows just written;
+    pass ``facts`` when the change cannot have altered them (a decision moves the
+    phase, nothing else).
     """
     from sqlalchemy import update
 
     from plp.db import utcnow
 
     uow.flush()
-    gate = gate_of(uow, project)
+    if facts is None or project.status in engine.END_STATES:
+        gate = gate_of(uow, project)
+    else:
+        gate = engine.gate_status(workflow_of(uow, project), facts)
     ready = bool(gate and gate.ready)
     since = project.ready_since if ready else None
     if ready and since is None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
 
 from plp import engine
+from plp import permissions
 from plp.db import Database
 from plp.errors import ConcurrentChange, InvalidInput, NotAllowed
 from plp.models import Decision
@@ -21,7 +23,6 @@ from plp.services.common import (
     get_person,
     get_project,
     not_after_today,
-    roles_of,
     workflow_of,
 )
 
@@ -53,6 +54,7 @@ def plan_gate(db: Database, *, code: str, date: dt.date, today: dt.date, actor: 
         p = get_project(uow, code)
         ensure_open(p)
         dp = workflow_of(uow, p).decision_point_from(p.phase)
+        permissions.check(uow, "gate.plan", p)
         uow.bump(p, gate_planned_on=date)
         uow.event("gate_planned", {"decision_point": dp.key, "date": date.isoformat()}, p.id)
         commit_change(uow, p)
@@ -83,9 +85,9 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
         facts = facts_of(uow, p)
         gate = engine.gate_status(wf, facts)
         dp = gate.decision_point
+        permissions.check(uow, "decision.record", p, holders=facts.holders)
         decider = get_person(uow, by)
-        held = {role for role, person in roles_of(uow, p) if person.id == decider.id}
-        if not held & set(dp.deciders):
+        if not any(decider.id in facts.holders.get(role, ()) for role in dp.deciders):
             who = " or ".join(wf.roles[r].labels.en for r in dp.deciders)
             raise NotAllowed(f"{decider.name} may not decide at {dp.key}: only the {who} of {p.code} may")
         present: list[str] = []
@@ -98,15 +100,17 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
         uow.bump(p, phase=result.phase, status=result.status, round=result.round, gate_planned_on=None,
                  ready_since=None)
         to_phase = result.phase if result.status not in engine.END_STATES and result.phase != result.from_phase else None
-        uow.add(Decision(project_id=p.id, decision_point=dp.key, round=decided_in_round, outcome=outcome,
-                         from_phase=result.from_phase, to_phase=to_phase, by_id=decider.id, date=date,
-                         note=note, attendees=json.dumps(present, ensure_ascii=False)))
+        decision_id = uow.insert(Decision, project_id=p.id, decision_point=dp.key, round=decided_in_round,
+                                 outcome=outcome, from_phase=result.from_phase, to_phase=to_phase, by_id=decider.id,
+                                 date=date, note=note, attendees=json.dumps(present, ensure_ascii=False))
         uow.event("decision_taken", {
-            "decision_point": dp.key, "outcome": outcome, "by": decider.name, "date": date.isoformat(),
+            "decision_id": decision_id, "decision_point": dp.key, "outcome": outcome, "by": decider.name,
+            "date": date.isoformat(),
             "note": note, "attendees": present, "from_phase": result.from_phase, "phase": result.phase,
             "status": result.status, "round": result.round,
             "criteria": {c.key: c.met for c in gate.criteria},
         }, p.id)
-        commit_change(uow, p)
+        # A decision moves the phase and nothing else the criteria look at.
+        commit_change(uow, p, dataclasses.replace(facts, phase=result.phase, status=result.status))
         return result
 

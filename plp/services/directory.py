@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import select
 
-from plp.db import Database
+from plp import permissions
+from plp.db import Database, forget_actors
 from plp.errors import AlreadyExists, InvalidInput
 from plp.models import Org, Person
 from plp.services.common import choose, clean_text, get_org
@@ -18,6 +19,7 @@ def add_org(db: Database, *, name: str, kind: str = "municipality", actor: str) 
     clean_text(name, "organisation name", max_len=200)
     choose(kind, ORG_KINDS, "organisation kind")
     with db.unit(actor) as uow:
+        permissions.require_identity(uow)
         if uow.session.exec(select(Org).where(func.lower(Org.name) == name.lower())).first():
             raise AlreadyExists(f"organisation '{name}' already exists")
         uow.end_read()
@@ -47,6 +49,7 @@ def add_person(db: Database, *, name: str, email: str | None = None, phone: str 
     if lang is not None:
         choose(lang, LANGS, "language")
     with db.unit(actor) as uow:
+        permissions.require_identity(uow)
         org_row = get_org(uow, org) if org else None
         if email and uow.session.exec(select(Person).where(func.lower(Person.email) == email.lower())).first():
             raise AlreadyExists(f"a person with email {email} already exists")
@@ -56,6 +59,7 @@ def add_person(db: Database, *, name: str, email: str | None = None, phone: str 
         uow.flush()
         uow.event("person_added", {"person": name, "email": email, "org": org_row.name if org_row else None})
         uow.commit()
+        forget_actors()  # "--as NAME" may name this person from now on
         return person
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from plp import permissions
 from plp.db import Database
 from plp.errors import InvalidTransition, NotFound
 from plp.models import Milestone, Person, Project
@@ -24,6 +25,7 @@ def add_milestone(db: Database, *, code: str, title: str, due: dt.date, responsi
         wf = workflow_of(uow, p)
         ms_phase = choose(phase, wf.phase_keys, "phase") if phase else p.phase
         who = get_person(uow, responsible)
+        permissions.check(uow, "milestone.add", p)
         uow.bump(p)
         m = Milestone(project_id=p.id, title=title, due=due, responsible_id=who.id, phase=ms_phase)
         uow.add(m)
@@ -45,6 +47,7 @@ def complete_milestone(db: Database, *, code: str, milestone_id: int, on: dt.dat
             raise NotFound(f"project {p.code} has no milestone {milestone_id} (see 'plp milestone list {p.code}')")
         if m.done_on is not None:
             raise InvalidTransition(f"milestone {milestone_id} was already done on {m.done_on.isoformat()}")
+        permissions.check(uow, "milestone.done", p, responsible_id=m.responsible_id)
         uow.bump(p)
         m.done_on = on
         uow.add(m)

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from plp import permissions
 from plp import engine
 from plp.dates import local_tz
 from plp.db import Database
@@ -44,6 +45,7 @@ def record_meeting(db: Database, *, date: dt.date, today: dt.date, attendees: li
     not_after_today(date, today, "meeting date")
     clean_text(note, "note", multiline=True, max_len=5000, required=False)
     with db.unit(actor) as uow:
+        permissions.require_identity(uow)
         if uow.session.exec(select(NetworkMeeting).where(NetworkMeeting.date == date)).first():
             raise AlreadyExists(f"a network meeting on {date.isoformat()} is already recorded")
         present: list[str] = []

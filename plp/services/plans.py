@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import select
 
+from plp import permissions
 from plp.db import Database, UnitOfWork
 from plp.errors import AlreadyExists, ConcurrentChange, InvalidInput, InvalidTransition, NotFound
 from plp.models import Measure, MeasureProject, MeasureSupport, Org, Plan, Project
@@ -73,6 +74,7 @@ def add_plan(db: Database, *, code: str, title: str, period: str | None = None, 
     clean_text(title, "plan title", max_len=300)
     first, last = parse_period(period)
     with db.unit(actor) as uow:
+        permissions.require_identity(uow)
         if uow.session.exec(select(Plan).where(func.lower(Plan.code) == code.lower())).first():
             raise AlreadyExists(f"a plan with code '{code}' already exists")
         uow.end_read()
@@ -98,6 +100,7 @@ def add_measure(db: Database, *, plan: str, title: str, responsible: str, suppor
     """Add a joint measure with its responsible municipality and the supporting ones."""
     clean_text(title, "measure title", max_len=300)
     with db.unit(actor) as uow:
+        permissions.require_identity(uow)
         plan_row = get_plan(uow, plan)
         lead = get_org(uow, responsible)
         helpers: list[Org] = []
@@ -139,6 +142,7 @@ def _touch(uow: UnitOfWork, measure: Measure, now: dt.datetime, **changes: Any) 
 def link_measure(db: Database, *, measure: str, project: str, now: dt.datetime, actor: str) -> tuple[Measure, Project]:
     """Link a project to the joint measure it carries out."""
     with db.unit(actor) as uow:
+        permissions.require_identity(uow)
         m = get_measure(uow, measure)
         p = get_project(uow, project)
         if uow.session.exec(select(MeasureProject).where(MeasureProject.measure_id == m.id,
@@ -156,6 +160,7 @@ def set_measure_status(db: Database, *, measure: str, status: str, note: str | N
     choose(status, MEASURE_STATUSES, "measure status")
     clean_text(note, "note", multiline=True, max_len=5000, required=False)
     with db.unit(actor) as uow:
+        permissions.require_identity(uow)
         m = get_measure(uow, measure)
         if m.status == status and note is None:
             raise InvalidTransition(f"measure {m.id} is already {status}")

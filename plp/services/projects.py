@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from plp import workflow as wfmod
+from plp import permissions
 from plp.db import Database, utcnow
 from plp.errors import AlreadyExists, InvalidInput
 from plp.models import (
@@ -67,6 +68,7 @@ def create_project(db: Database, *, code: str, name: str, workflow: str, owners:
     choose(start, wf.phase_keys, f"phase of workflow {wf.name}")
     parsed = [parse_owner(o) for o in owners]
     with db.unit(actor) as uow:
+        permissions.require_identity(uow)
         if uow.session.exec(select(Project).where(func.lower(Project.code) == code.lower())).first():
             raise AlreadyExists(f"a project with code '{code}' already exists")
         orgs: list[tuple[Org, str]] = []

@@ -64,7 +64,7 @@ def _people_in_roles(uow: UnitOfWork, project_ids: set[int], roles: tuple[str, .
     out: dict[int, list[Recipient]] = {}
     ids = sorted(project_ids)
     for i in range(0, len(ids), 500):
-        rows = uow.session.execute(
+        rows = uow.session.connection().execute(
             select(RoleAssignment.project_id, RoleAssignment.role, Person.id, Person.name, Person.email, Person.lang)
             .join(Person, Person.id == RoleAssignment.person_id)
             .where(RoleAssignment.project_id.in_(ids[i:i + 500]), RoleAssignment.role.in_(roles))
@@ -89,21 +89,26 @@ def _milestones(uow: UnitOfWork, ladder: ReminderLadder, wf_ids: list[int], toda
           .where(Project.workflow_id.in_(wf_ids), Project.status == "active", Milestone.done_on.is_(None),
                  days_left <= max(ladder.before_days))
           .subquery())
-    rows = uow.session.execute(
+    rows = uow.session.connection().execute(
         select(sq, Project.code.label("code"), Project.name.label("pname"), Person.name.label("rname"),
                Person.email.label("email"), Person.lang.label("lang"))
         .join(Project, Project.id == sq.c.pid).join(Person, Person.id == sq.c.rid)
-        .where(~exists().where(Reminder.key == _key("milestone", sq.c.mid, sq.c.step)))
-        .order_by(sq.c.due, sq.c.mid)).all()
+        .where(~exists().where(Reminder.key == _key("milestone", sq.c.mid, sq.c.step)))).all()
+    # Sorted here, not in SQL: ORDER BY due would make SQLite walk the due index and
+    # fetch every milestone row by row instead of scanning the table once.
+    rows.sort(key=lambda r: (r.due, r.mid))
     escalate = {r.pid for r in rows if -r.days > ladder.escalate_after_days}
     bosses = _people_in_roles(uow, escalate, ("leader", "sponsor")) if escalate else {}
     out = []
     for r in rows:
         recipients = [Recipient(r.rid, r.rname, r.email, r.lang or "nn", "responsible")]
         escalated = r.pid in escalate
-        for boss in bosses.get(r.pid, []) if escalated else []:
-            if all(boss.person_id != x.person_id for x in recipients):
-                recipients.append(boss)
+        if escalated:
+            seen = {r.rid}
+            for boss in bosses.get(r.pid, []):
+                if boss.person_id not in seen:
+                    seen.add(boss.person_id)
+                    recipients.append(boss)
         out.append(DueReminder("milestone", r.pid, r.code, r.pname, r.mid, r.title, r.step, r.due, recipients,
                                days=r.days, escalated=escalated,
                                extra={"limit": str(ladder.escalate_after_days),
@@ -184,10 +189,8 @@ def find_due(uow: UnitOfWork, *, now: dt.datetime) -> list[DueReminder]:
 @dataclass
 class Planned:
     channel: str
-    recipient: Recipient | None
+    recipient: Recipient | None  # None: the webhook, addressed to the team
     address: str
-    subject: str
-    body: str
 
     @property
     def unreachable(self) -> bool:
@@ -203,17 +206,22 @@ def plan(r: DueReminder, channels: Channels) -> list[Planned]:
     """The deliveries of one reminder: email (or console) per recipient, one webhook post."""
     out: list[Planned] = []
     for to in r.recipients:
-        subject, body = compose(r, to)
         if to.email and channels.smtp_url:
-            out.append(Planned("email", to, to.email, subject, body))
+            out.append(Planned("email", to, to.email))
         else:
-            out.append(Planned("console", to, to.email or to.name, subject, body))
+            out.append(Planned("console", to, to.email or to.name))
     if channels.webhook_url:
-        lang = os.environ.get("PLP_LANG", "nn")
-        names = ", ".join(x.name for x in r.recipients) or "-"
-        subject, body = compose(r, Recipient(None, names, None, lang if lang in ("nn", "nb", "en") else "nn", "team"))
-        out.append(Planned("webhook", None, channels.webhook_url, subject, body))
+        out.append(Planned("webhook", None, channels.webhook_url))
     return out
+
+
+def _message(r: DueReminder, p: Planned) -> tuple[str, str]:
+    """Subject and body: for a person in their language; for the webhook in PLP_LANG (else nynorsk)."""
+    if p.recipient is not None:
+        return compose(r, p.recipient)
+    lang = os.environ.get("PLP_LANG", "nn")
+    names = ", ".join(x.name for x in r.recipients) or "-"
+    return compose(r, Recipient(None, names, None, lang if lang in ("nn", "nb", "en") else "nn", "team"))
 
 
 def _row(r: DueReminder, p: Planned, status: str, error: str | None = None) -> dict[str, Any]:
@@ -235,10 +243,11 @@ def write_outbox(uow: UnitOfWork, found: list[DueReminder], channels: Channels, 
             continue  # another process created it first
         created += 1
         for p in plan(r, channels):
+            subject, body = _message(r, p)
             uow.add(OutboxMessage(reminder_id=reminder_id, channel=p.channel,
                                   recipient_id=p.recipient.person_id if p.recipient else None,
                                   recipient=p.recipient.name if p.recipient else "webhook", address=p.address,
-                                  lang=p.recipient.lang if p.recipient else "nn", subject=p.subject, body=p.body,
+                                  lang=p.recipient.lang if p.recipient else "nn", subject=subject, body=body,
                                   status="pending", next_attempt_at=now, created_at=now))
     return created
 

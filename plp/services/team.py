@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from plp import permissions
 from plp.db import Database
 from plp.errors import AlreadyExists, NotFound
 from plp.models import Goal, RoleAssignment
@@ -21,6 +22,7 @@ def assign_role(db: Database, *, code: str, person: str, role: str, actor: str) 
         ensure_open(p)
         wf = workflow_of(uow, p)
         choose(role, wf.roles, "role")
+        permissions.check(uow, "role.assign", p)
         who = get_person(uow, person)
         held = uow.session.exec(select(RoleAssignment).where(RoleAssignment.project_id == p.id,
                                                              RoleAssignment.role == role)).all()
@@ -41,6 +43,7 @@ def remove_role(db: Database, *, code: str, person: str, role: str, actor: str) 
     with db.unit(actor) as uow:
         p = get_project(uow, code)
         ensure_open(p)
+        permissions.check(uow, "role.assign", p)
         who = get_person(uow, person)
         ra = uow.session.exec(select(RoleAssignment).where(
             RoleAssignment.project_id == p.id, RoleAssignment.person_id == who.id,
@@ -62,6 +65,7 @@ def add_goal(db: Database, *, code: str, level: str, text: str, indicator: str |
     with db.unit(actor) as uow:
         p = get_project(uow, code)
         ensure_open(p)
+        permissions.check(uow, "goal.add", p)
         uow.bump(p)
         goal = Goal(project_id=p.id, level=level, text=text, indicator=indicator, target=target)
         uow.add(goal)

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from plp import permissions
 from plp.db import Database
 from plp.errors import AlreadyExists, InvalidInput, NotFound
 from plp.models import Person, TrustAnswer
@@ -58,6 +59,7 @@ def record(db: Database, *, round: str, respondent: str, scores: tuple[int, ...]
     clean_text(comment, "comment", multiline=True, max_len=2000, required=False)
     not_after_today(on, today, "answer date")
     with db.unit(actor) as uow:
+        permissions.require_identity(uow)
         person = get_person(uow, respondent)
         earlier = uow.session.exec(select(TrustAnswer).where(TrustAnswer.round == round,
                                                              TrustAnswer.respondent_id == person.id)).first()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 
 import pytest
 
@@ -12,7 +11,7 @@ from plp.db import Database
 from plp.dates import local_tz
 from plp.errors import AlreadyExists, ConcurrentChange, InvalidInput, InvalidTransition, NotFound
 from plp.services import anchoring, checklist, decisions, directory, milestones, network, plans, projects, team, trust
-from tests.conftest import dump
+from tests.conftest import dump, query
 
 A = "tester"
 
@@ -56,11 +55,7 @@ def db(db_path) -> Database:
 
 
 def _events(db_path, kind: str) -> list[tuple]:
-    con = sqlite3.connect(db_path)
-    try:
-        return con.execute("SELECT project_id, data FROM event WHERE kind = ? ORDER BY id", (kind,)).fetchall()
-    finally:
-        con.close()
+    return [tuple(r) for r in query(db_path, "SELECT project_id, data FROM event WHERE kind = :k ORDER BY id", k=kind)]
 
 
 # ------------------------------------------------------------------ plan, measures

@@ -1,0 +1,322 @@
+"""``make bench``: measure plp against floors and print one table (saved to bench/results.md).
+
+Every time is the median of several runs; a ratio is given where a floor exists
+(the bare import time, a raw SQL query, a raw insert-and-commit loop), because
+these machines are noisy. Peak memory is the maximum resident set size.
+
+    python -m bench.run [--quick] [--no-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+PLP = str(Path(PY).parent / "plp")
+TODAY = dt.date.today()
+
+# Runs one command and prints "seconds maxrss_kib": the launcher's own start-up is not timed.
+_LAUNCH = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+           "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+           "e = time.perf_counter() - t; "
+           "print(e, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
+
+
+@dataclass
+class Row:
+    measure: str
+    value: float  # seconds, or a rate
+    unit: str
+    floor: float | None
+    floor_label: str
+    target: str
+    peak_mib: float | None
+    ok: bool | None = None
+
+    @property
+    def ratio(self) -> str:
+        if self.floor is None:
+            return "–"
+        return f"{self.value / self.floor:.2f}×" if self.unit == "s" else f"{self.floor / self.value:.2f}×"
+
+
+def timed(cmd: list[str], runs: int, env: dict | None = None) -> tuple[float, float]:
+    """Median wall seconds and peak MiB of ``cmd`` over ``runs`` cold runs."""
+    times, peaks = [], []
+    for _ in range(runs):
+        out = subprocess.run([PY, "-c", _LAUNCH, *cmd], capture_output=True, text=True, env=env, check=True)
+        seconds, kib, rc = out.stdout.split()
+        if rc != "0":
+            raise RuntimeError(f"{' '.join(cmd)} exited {rc}")
+        times.append(float(seconds))
+        peaks.append(int(kib) / 1024)
+    return statistics.median(times), max(peaks)
+
+
+def in_process(code: str, runs: int, env: dict | None = None) -> tuple[float, float]:
+    """Median of the seconds a Python snippet prints, and its peak MiB."""
+    times, peaks = [], []
+    for _ in range(runs):
+        wrapped = (f"import resource, time\n{code}\n"
+                   "print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+        out = subprocess.run([PY, "-c", wrapped], capture_output=True, text=True, env=env, cwd=HERE.parent)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr[-2000:])
+        seconds, kib = out.stdout.split()[-2:]
+        times.append(float(seconds))
+        peaks.append(int(kib) / 1024)
+    return statistics.median(times), max(peaks)
+
+
+RAW_CHECK_SQLITE = """
+SELECT m.id, m.project_id, m.title, m.due, p.code, p.name, pe.name, pe.email,
+       CAST(julianday(m.due) - julianday(:today) AS INTEGER) AS days
+FROM milestone m JOIN project p ON p.id = m.project_id JOIN person pe ON pe.id = m.responsible_id
+WHERE p.status = 'active' AND m.done_on IS NULL AND julianday(m.due) - julianday(:today) <= 14
+  AND NOT EXISTS (SELECT 1 FROM reminder r WHERE r.key = 'milestone:' || m.id || ':x')
+"""
+RAW_CHECK_PG = RAW_CHECK_SQLITE.replace("CAST(julianday(m.due) - julianday(:today) AS INTEGER)",
+                                        "(m.due - CAST(%(today)s AS DATE))").replace(
+    "julianday(m.due) - julianday(:today)", "(m.due - CAST(%(today)s AS DATE))")
+
+DECISIONS = """
+import datetime as dt
+from sqlalchemy import text
+from plp.db import Database
+from plp.services.decisions import decide
+db = Database({target!r})
+with db.engine.connect() as conn:
+    sponsors = conn.execute(text("SELECT p.code, pe.name FROM project p JOIN role_assignment r ON r.project_id = p.id "
+                                 "JOIN person pe ON pe.id = r.person_id WHERE r.role = 'sponsor' "
+                                 "AND p.status = 'active' ORDER BY p.code")).all()
+day = dt.date.today()
+start = time.perf_counter()
+for n in range({count}):
+    code, sponsor = sponsors[n % len(sponsors)]
+    decide(db, code=code, outcome="rework", by=sponsor, date=day, today=day, actor="bench")
+elapsed = time.perf_counter() - start
+"""
+
+FIND_DUE = """
+from plp.db import Database
+from plp.dates import now
+from plp.services.reminders import find_due
+db = Database({target!r})
+with db.unit() as uow:
+    find_due(uow, now=now())  # warm: statements compiled, workflow parsed
+start = time.perf_counter()
+with db.unit() as uow:
+    due = find_due(uow, now=now())
+elapsed = time.perf_counter() - start
+"""
+
+RAW_DECISIONS_SQLITE = """
+import sqlite3
+con = sqlite3.connect({path!r}, isolation_level=None)
+con.execute("PRAGMA journal_mode=WAL"); con.execute("PRAGMA synchronous=FULL")
+con.execute("CREATE TABLE IF NOT EXISTS raw (id INTEGER PRIMARY KEY, project INT, outcome TEXT, at TEXT)")
+start = time.perf_counter()
+for n in range({count}):
+    con.execute("BEGIN"); con.execute("INSERT INTO raw (project, outcome, at) VALUES (?, 'rework', datetime('now'))", (n,))
+    con.execute("COMMIT")
+elapsed = time.perf_counter() - start
+"""
+
+RAW_DECISIONS_PG = """
+import psycopg
+con = psycopg.connect({url!r}, autocommit=True)
+con.execute("CREATE TABLE IF NOT EXISTS raw (id SERIAL PRIMARY KEY, project INT, outcome TEXT, at TIMESTAMPTZ)")
+start = time.perf_counter()
+for n in range({count}):
+    with con.transaction():
+        con.execute("INSERT INTO raw (project, outcome, at) VALUES (%s, 'rework', now())", (n,))
+elapsed = time.perf_counter() - start
+"""
+
+SCHEDULER_MEMORY = """
+import resource, sys
+from plp.db import Database
+from plp import scheduler
+from plp.services.reminders import check
+from plp.dates import now
+db = Database({target!r})
+rss = []
+def one_check():
+    r = check(db, now=now())
+    rss.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return r.found, r.sent, r.failed
+import io, contextlib
+start = time.perf_counter()
+with contextlib.redirect_stderr(io.StringIO()):
+    scheduler.run(db, every=0.001, lease_seconds=30, max_checks={checks}, check=one_check)
+elapsed = (rss[-1] - rss[99]) / rss[99] * 100  # growth in % from check 100 to the last
+"""
+
+
+def sqlite_rows(work: Path, runs: int, quick: bool) -> list[Row]:
+    rows: list[Row] = []
+    env = dict(os.environ, PLP_DB=str(work / "big.db"))
+    projects = 2000 if quick else 10000
+    from bench.generate import generate
+
+    generate(str(work / "big.db"), projects=projects, milestones=20)
+    floor, floor_mem = timed([PY, "-c", "import sqlmodel, typer, transitions"], runs)
+    t, mem = timed([PLP, "project", "show", "p00042"], runs, env)
+    rows.append(Row("cold start: `plp project show CODE`", t, "s", floor, "import sqlmodel, typer, transitions",
+                    "≤ 1.3× floor", mem, t <= 1.3 * floor))
+    floor, _ = timed([PY, "-c", "import typer"], runs)
+    t, mem = timed([PLP, "--help"], runs, env)
+    rows.append(Row("`plp --help`", t, "s", floor, "import typer", "≤ 0.25 s", mem, t <= 0.25))
+
+    raw = in_process(f"import sqlite3\ncon = sqlite3.connect({str(work / 'big.db')!r})\nstart = time.perf_counter()\n"
+                     f"rows = con.execute({RAW_CHECK_SQLITE!r}, {{'today': {TODAY.isoformat()!r}}}).fetchall()\n"
+                     "elapsed = time.perf_counter() - start", runs)[0]
+    t, mem = timed([PLP, "check", "--dry-run", "--json"], runs, env)
+    rows.append(Row(f"`plp check --dry-run` ({projects:,} projects, {projects * 20:,} milestones), whole command",
+                    t, "s", raw, "the same selection as one raw SQL query (sqlite3)", "≤ 1.5 s", mem, t <= 1.5))
+
+    inner, _ = in_process(FIND_DUE.format(target=str(work / "big.db")), runs)
+    rows.append(Row("due-finding inside `plp check` (SQL and rows → reminders, in-process)", inner, "s", raw,
+                    "the same selection as one raw SQL query (sqlite3)", "≤ 3× raw", None, inner <= 3 * raw))
+
+    count = 2000 if quick else 10000
+    shutil.copy(work / "big.db", work / "decide.db")
+    t, mem = in_process(DECISIONS.format(target=str(work / "decide.db"), count=count), 1)
+    raw, _ = in_process(RAW_DECISIONS_SQLITE.format(path=str(work / "raw.db"), count=count), 1)
+    rows.append(Row(f"{count:,} decisions, each committed with its event", count / t, "/s", count / raw,
+                    "raw sqlite3 insert-and-commit loop (WAL, synchronous=FULL)", "≥ 300 /s", mem, count / t >= 300))
+
+    generate(str(work / "p1000.db"), projects=1000, milestones=20)
+    if _has_portfolio():
+        t, mem = timed([PLP, "--db", str(work / "p1000.db"), "report", "portfolio", "--format", "json"], runs)
+        rows.append(Row("`plp report portfolio` (1,000 projects)", t, "s", None, "", "≤ 2 s", mem, t <= 2))
+
+    growth, mem = in_process(SCHEDULER_MEMORY.format(target=str(work / "p1000.db"), checks=200 if quick else 1000), 1)
+    rows.append(Row(f"scheduler running {200 if quick else 1000} checks: memory growth (%)", growth, "%", None, "",
+                    "< 5 %", mem, growth < 5))
+    return rows
+
+
+def _has_portfolio() -> bool:
+    out = subprocess.run([PLP, "report", "portfolio", "--help"], capture_output=True)
+    return out.returncode == 0
+
+
+def postgres_rows(work: Path, runs: int, quick: bool) -> list[Row]:
+    sys.path.insert(0, str(HERE.parent))
+    from sqlalchemy import create_engine, text
+
+    from bench.generate import generate
+    from tests.pg import Cluster
+
+    cluster = Cluster().start()
+    try:
+        admin = create_engine(cluster.url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in ("bench_big", "bench_p1000"):
+                conn.execute(text(f"CREATE DATABASE {name}"))
+        base = cluster.url.rsplit("/", 1)[0]
+        big, small = f"{base}/bench_big", f"{base}/bench_p1000"
+        projects = 2000 if quick else 10000
+        generate(big, projects=projects, milestones=20)
+        generate(small, projects=1000, milestones=20)
+        env = dict(os.environ, PLP_DB=big)
+        rows = []
+        floor, _ = timed([PY, "-c", "import sqlmodel, typer, transitions, psycopg"], runs)
+        t, mem = timed([PLP, "project", "show", "p00042"], runs, env)
+        rows.append(Row("PostgreSQL: cold start `plp project show CODE`", t, "s", floor,
+                        "import sqlmodel, typer, transitions, psycopg", "≤ 1.3× floor", mem, t <= 1.3 * floor))
+        psy_url = big.replace("postgresql+psycopg://", "postgresql://")
+        raw = in_process(f"import psycopg\ncon = psycopg.connect({psy_url!r})\nstart = time.perf_counter()\n"
+                         f"rows = con.execute({RAW_CHECK_PG!r}, {{'today': {TODAY.isoformat()!r}}}).fetchall()\n"
+                         "elapsed = time.perf_counter() - start", runs)[0]
+        t, mem = timed([PLP, "check", "--dry-run", "--json"], runs, env)
+        rows.append(Row(f"PostgreSQL: `plp check --dry-run` ({projects * 20:,} milestones)", t, "s", raw,
+                        "the same selection as one raw SQL query (psycopg)", "≤ 1.5 s", mem, t <= 1.5))
+        inner, _ = in_process(FIND_DUE.format(target=big), runs)
+        rows.append(Row("PostgreSQL: due-finding inside `plp check` (in-process)", inner, "s", raw,
+                        "the same selection as one raw SQL query (psycopg)", "≤ 3× raw", None, inner <= 3 * raw))
+        count = 2000 if quick else 10000
+        t, mem = in_process(DECISIONS.format(target=big, count=count), 1)
+        raw, _ = in_process(RAW_DECISIONS_PG.format(url=small.replace("postgresql+psycopg://", "postgresql://"),
+                                                    count=count), 1)
+        rows.append(Row(f"PostgreSQL: {count:,} decisions, each committed with its event", count / t, "/s",
+                        count / raw, "raw psycopg insert-and-commit loop", "≥ 300 /s", mem, count / t >= 300))
+        if _has_portfolio():
+            t, mem = timed([PLP, "--db", small, "report", "portfolio", "--format", "json"], runs)
+            rows.append(Row("PostgreSQL: `plp report portfolio` (1,000 projects)", t, "s", None, "", "≤ 2 s", mem,
+                            t <= 2))
+        admin.dispose()
+        return rows
+    finally:
+        cluster.stop()
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}")
+
+
+def fmt(row: Row) -> str:
+    value = f"{row.value:.3f} s" if row.unit == "s" else (f"{row.value:.1f} %" if row.unit == "%" else f"{row.value:,.0f} /s")
+    floor = "–" if row.floor is None else (f"{row.floor:.3f} s" if row.unit == "s" else f"{row.floor:,.0f} /s")
+    verdict = "–" if row.ok is None else ("met" if row.ok else "**missed**")
+    mem = "–" if row.peak_mib is None else f"{row.peak_mib:.0f}"
+    return (f"| {row.measure} | {value} | {floor} {('(' + row.floor_label + ')') if row.floor_label else ''} "
+            f"| {row.ratio} | {row.target} | {verdict} | {mem} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="plp benchmarks")
+    parser.add_argument("--quick", action="store_true", help="smaller data and fewer runs (a smoke test)")
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--runs", type=int, default=None)
+    args = parser.parse_args()
+    runs = args.runs or (3 if args.quick else 7)
+    work = Path(tempfile.mkdtemp(prefix="plp-bench-"))
+    started = time.perf_counter()
+    try:
+        rows = sqlite_rows(work, runs, args.quick)
+        if not args.no_postgres:
+            rows += postgres_rows(work, runs, args.quick)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    header = ["| measure | plp | floor | ratio | target | verdict | peak MiB |",
+              "|---|---|---|---|---|---|---|"]
+    table = "\n".join(header + [fmt(r) for r in rows])
+    print(table)
+    notes = (HERE / "notes.md").read_text(encoding="utf-8") if (HERE / "notes.md").exists() else ""
+    (HERE / "results.md").write_text(
+        f"# Benchmark results\n\nMeasured {dt.datetime.now().isoformat(timespec='minutes')} on {machine()}.\n"
+        f"Medians of {runs} runs (decision loops and the scheduler: one run of many operations); "
+        f"{'quick mode, ' if args.quick else ''}total {time.perf_counter() - started:.0f} s.\n\n{table}\n\n{notes}",
+        encoding="utf-8")
+    print(f"\nsaved to {HERE / 'results.md'}")
+
+
+if __name__ == "__main__":
+    main()

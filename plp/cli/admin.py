@@ -1,0 +1,99 @@
+"""``plp config``, ``plp audit``, ``plp db`` and ``plp import``: looking after the record."""
+
+from __future__ import annotations
+
+import typer
+
+from plp.cli.output import emit_json, out, say, table
+from plp.cli.state import JSON_HELP, state
+
+config_app = typer.Typer(help="Settings of this database, and who may do what.", no_args_is_help=True)
+audit_app = typer.Typer(help="Tamper evidence: the hash chain over the history.", no_args_is_help=True)
+db_app = typer.Typer(help="The database file: backups.", no_args_is_help=True)
+import_app = typer.Typer(help="Import a whole database (from 'plp export json').", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(config_app, name="config")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(db_app, name="db")
+    app.add_typer(import_app, name="import")
+
+
+@config_app.command("set")
+def config_set(ctx: typer.Context, key: str = typer.Argument(..., help="Setting, e.g. require-identity."),
+               value: str = typer.Argument(..., help="New value, e.g. true.")) -> None:
+    """Change a setting of this database.
+
+    require-identity true: every change needs a known acting person (--as or PLP_USER).
+
+    Example: plp config set require-identity true
+    """
+    from plp.services.settings import set_setting
+
+    st = state(ctx)
+    set_setting(st.db, key=key, value=value, actor=st.actor)
+    say(f"{key} = {value.lower()}")
+
+
+@config_app.command("show")
+def config_show(ctx: typer.Context, json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """Show the settings and the permission table.
+
+    Example: plp config show
+    """
+    from plp.permissions import table as permission_table
+    from plp.services.settings import show_settings
+
+    settings = show_settings(state(ctx).db)
+    rules = permission_table()
+    if json_:
+        emit_json({"settings": settings, "permissions": [{"action": a, "who": w} for a, w in rules]})
+        return
+    table(sorted(settings.items()), ["setting", "value"])
+    table(rules, ["action", "who may"])
+
+
+@audit_app.command("verify")
+def audit_verify(ctx: typer.Context, json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """Check the whole history chain and name the first broken event.
+
+    Example: plp audit verify
+    """
+    from plp.audit import verify
+    from plp.errors import PlpError
+
+    verdict = verify(state(ctx).db)
+    if json_:
+        emit_json({"ok": verdict.ok, "events": verdict.events, "problem": verdict.problem,
+                   "event_id": verdict.event_id})
+    elif verdict.ok:
+        out(f"ok: {verdict.events} events, the chain is unbroken and decisions and anchoring match their history")
+    if not verdict.ok:
+        raise PlpError(f"the history has been tampered with: {verdict.problem}")
+
+
+@db_app.command("backup")
+def db_backup(ctx: typer.Context, file: str = typer.Argument(..., help="A new file for the copy.")) -> None:
+    """Make a consistent copy of the SQLite database while others may be writing.
+
+    Example: plp db backup backup-2026-06-30.db
+    """
+    from plp.services.backup import backup
+
+    path = backup(state(ctx).db, target=file)
+    say(f"Backed up to {path}.")
+
+
+@import_app.command("json")
+def import_json(ctx: typer.Context, file: str = typer.Argument(..., help="A file written by 'plp export json'.")) -> None:
+    """Load a whole database exported with 'plp export json' into an empty database.
+
+    Example: plp --db postgresql://plp@db.example/region import json region.json
+    """
+    from plp.services.transfer import import_json as load
+
+    st = state(ctx)
+    counts = load(st.db, path=file, actor=st.actor)
+    say(f"Imported {sum(counts.values())} rows into {st.db.display}: "
+        + ", ".join(f"{n} {t}" for t, n in counts.items() if n))

@@ -1,0 +1,36 @@
+"""Settings of one database (``plp config``)."""
+
+from __future__ import annotations
+
+from plp import permissions
+from plp.db import Database
+from plp.errors import InvalidInput
+from plp.models import Setting
+
+#: The settings plp knows, with their allowed values and defaults.
+KNOWN: dict[str, tuple[tuple[str, ...], str]] = {
+    permissions.REQUIRE_IDENTITY: (("true", "false"), "false"),
+}
+
+
+def set_setting(db: Database, *, key: str, value: str, actor: str) -> None:
+    if key not in KNOWN:
+        raise InvalidInput(f"unknown setting '{key}' (known: {', '.join(KNOWN)})")
+    allowed, _ = KNOWN[key]
+    value = value.lower()
+    if value not in allowed:
+        raise InvalidInput(f"{key} must be one of: {', '.join(allowed)}")
+    with db.unit(actor) as uow:
+        permissions.require_identity(uow)  # turning it off again needs a known person
+        row = uow.session.get(Setting, key)
+        old = row.value if row else KNOWN[key][1]
+        uow.end_read()
+        uow.session.merge(Setting(key=key, value=value))
+        uow.event("setting_changed", {"key": key, "from": old, "to": value})
+        uow.commit()
+
+
+def show_settings(db: Database) -> dict[str, str]:
+    with db.unit() as uow:
+        return {key: (row.value if (row := uow.session.get(Setting, key)) else default)
+                for key, (_, default) in KNOWN.items()}
