@@ -182,6 +182,11 @@ def describe_event(kind: str, d: dict) -> str:
     if kind == "decision_taken":
         note = f" – {d['note']}" if d.get("note") else ""
         return f"{d['decision_point']}: {d['outcome']} by {d['by']} on {d['date']} → {d['phase']} ({d['status']}){note}"
+    if kind == "workflow_migrated":
+        kept = f"; kept ticks not in v{d['to_version']}: {', '.join(d['kept_checklist_items'])}" \
+            if d.get("kept_checklist_items") else ""
+        return (f"moved from {d['workflow']} v{d['from_version']} to v{d['to_version']} in phase {d['phase']}; "
+                f"next {d['decision_point']} {'ready' if d.get('ready') else 'not ready'}{kept}")
     return f"{kind} " + json.dumps(d, ensure_ascii=False, sort_keys=True)
 
 

@@ -142,3 +142,68 @@ def workflow_validate(file: str = typer.Argument(..., help="Path to a workflow Y
             out(f"{file}:{ln}: {m}" if ln else f"{file}: {m}")
     if loaded.workflow is None:
         raise PlpError(f"{file} has {len(loaded.problems)} problem(s)")
+
+
+@workflow_app.command("migrate")
+def workflow_migrate(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
+                     to: int = typer.Option(..., "--to", metavar="VERSION",
+                                            help="The newer version of the project's workflow to move to."),
+                     dry_run: bool = typer.Option(False, "--dry-run",
+                                                  help="Check and report, but change nothing."),
+                     json_: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout.")) -> None:
+    """Move a project to a newer version of its workflow.
+
+    The version is taken from the database (when a project already uses it) or
+    from the workflow file on the search path. Refused when the project is
+    completed or stopped, when the version is not newer, or when the project's
+    phase (or a phase its milestones and decisions name) does not exist there.
+    Checklist ticks and roles the new version does not know are kept and
+    reported. The move is recorded in the project's history.
+
+    Example: plp workflow migrate vdc --to 2
+    """
+    from plp.cli.output import say
+    from plp.cli.state import state
+    from plp.services.migrate import migrate_project
+
+    st = state(ctx)
+    r = migrate_project(st.db, code=code, to_version=to, actor=st.actor, dry_run=dry_run)
+    if json_:
+        emit_json(r)
+        return
+    verb = "Would move" if dry_run else "Moved"
+    say(f"{verb} {r['code']} from {r['workflow']} version {r['from_version']} to version {r['to_version']} "
+        f"(phase {r['phase']}, {r['status']}).")
+    ready = "ready" if r["ready"] else "not ready: " + "; ".join(r["unmet"])
+    say(f"Next decision point {r['decision_point']}: {ready}.")
+    for note in r["notes"]:
+        say(f"Note: {note}")
+
+
+@workflow_app.command("diff")
+def workflow_diff(ctx: typer.Context, name: str = typer.Argument(..., help="Workflow name, e.g. plp."),
+                  v1: int = typer.Argument(..., metavar="V1", help="The version to compare from."),
+                  v2: int = typer.Argument(..., metavar="V2", help="The version to compare to."),
+                  json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """Show what changed between two versions of a workflow, one line per change.
+
+    A version is taken from the database (the copy projects run on) or, when no
+    project uses it yet, from the workflow files on the search path. --json gives
+    a list of changes: {area, change, key, text, ...}.
+
+    Example: plp workflow diff plp 1 2
+    """
+    from plp.cli.output import say
+    from plp.cli.state import state
+    from plp.services.workflows import diff_versions
+
+    d = diff_versions(state(ctx).db, name=name, old=v1, new=v2)
+    if json_:
+        emit_json(d["changes"])
+        return
+    n = len(d["changes"])
+    where = {"database": "stored"}
+    say(f"{name} version {v1} ({where.get(d['from_source'], 'file')}) → version {v2} "
+        f"({where.get(d['to_source'], 'file')}): " + (f"{n} change{'' if n == 1 else 's'}" if n else "no differences"))
+    for c in d["changes"]:
+        out(c["text"])
