@@ -87,6 +87,10 @@ def verify(db: Any) -> Verdict:
                 if p.get(field) != value:
                     return Verdict(False, count, f"decision {d.id} of {codes.get(d.project_id)} says {field} "
                                                  f"'{value}', but its history event {eid} says '{p.get(field)}'", eid)
+        seen_decisions = {d_id for d_id in conn.execute(select(Decision.id)).scalars()}
+        for (kind, ref), (eid, _) in by_ref.items():
+            if kind == "decision_taken" and ref not in seen_decisions:
+                return Verdict(False, count, f"history event {eid} records decision {ref}, which is missing", eid)
         for a in uow.session.scalars(select(Anchoring).order_by(Anchoring.id)).all():
             found = by_ref.get(("anchoring_recorded", a.id))
             if found is None:
