@@ -32,7 +32,7 @@ test-postgres: $(STAMP)
 	PLP_TEST_BACKEND=postgresql $(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) plp-demo.db plp-demo.db-wal plp-demo.db-shm
+	rm -rf $(VENV) plp-demo.db plp-demo.db-wal plp-demo.db-shm plp-demo
 
 # Benchmarks: medians against floors, saved to bench/results.md (not part of the tests).
 bench: $(STAMP)

@@ -44,7 +44,7 @@ REQUIRE_IDENTITY = "require-identity"
 
 def table() -> list[tuple[str, str]]:
     """(action, who may) for the README and ``plp config show``."""
-    return [(action, rule.text + (f" (until one is assigned: the sponsor or the project's creator)"
+    return [(action, rule.text + (" (until one is assigned: the sponsor or the project's creator)"
                                   if rule.until == "leader" else
                                   " (until one is assigned: the project's creator)" if rule.until else ""))
             for action, rule in RULES.items()]

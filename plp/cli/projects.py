@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import List, Optional
 
 import typer
@@ -144,8 +145,6 @@ def project_history(ctx: typer.Context, code: str = typer.Argument(..., help="Pr
 
     Example: plp project history smartskog
     """
-    import json
-
     from plp.dates import show
     from plp.services.projects import history
 

@@ -31,7 +31,6 @@ def gate_status(db: Database, *, code: str, lang: str = "en") -> dict[str, Any]:
     """The next decision point, criterion by criterion (``gate status --json``)."""
     with db.unit() as uow:
         p = get_project(uow, code)
-        wf = workflow_of(uow, p)
         gate = gate_of(uow, p)
         base = {"project": p.code, "phase": p.phase, "status": p.status, "round": p.round,
                 "planned_on": p.gate_planned_on.isoformat() if p.gate_planned_on else None}
