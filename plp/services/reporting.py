@@ -24,7 +24,15 @@ from plp.errors import InvalidInput
 from plp.models import Anchoring, Decision, Goal, Milestone, Org, Person, Project, ProjectOwner
 from plp.reports import criteria
 from plp.reports.labels import Labels
-from plp.services.common import facts_of, get_project, owners_of, roles_of, workflow_label_of, workflow_of
+from plp.services.common import (
+    facts_for,
+    facts_of,
+    get_project,
+    owners_of,
+    roles_of,
+    workflow_label_of,
+    workflow_of,
+)
 from plp.services.plans import measure_rows
 from plp.workflow import GOAL_LEVELS
 
@@ -42,11 +50,11 @@ def light(due: dt.date, done_on: dt.date | None, today: dt.date) -> str:
     return "green"
 
 
-def _gate(uow: UnitOfWork, p: Project, lang: str) -> dict[str, Any] | None:
+def _gate(uow: UnitOfWork, p: Project, lang: str, facts: engine.GateFacts | None = None) -> dict[str, Any] | None:
     if p.status in engine.END_STATES:
         return None
     wf = workflow_of(uow, p)
-    facts = facts_of(uow, p)
+    facts = facts or facts_of(uow, p)
     gate = engine.gate_status(wf, facts)
     said = criteria.describe(wf, gate, facts, lang)
     dp = gate.decision_point
@@ -58,10 +66,11 @@ def _gate(uow: UnitOfWork, p: Project, lang: str) -> dict[str, Any] | None:
 
 
 def _milestones(uow: UnitOfWork, p: Project, today: dt.date, lang: str,
-                people: dict[int | None, str]) -> list[dict[str, Any]]:
+                people: dict[int | None, str], rows: list[Milestone] | None = None) -> list[dict[str, Any]]:
     wf = workflow_of(uow, p)
-    rows = uow.session.exec(select(Milestone).where(Milestone.project_id == p.id)
-                            .order_by(Milestone.due, Milestone.id)).all()
+    if rows is None:
+        rows = uow.session.exec(select(Milestone).where(Milestone.project_id == p.id)
+                                .order_by(Milestone.due, Milestone.id)).all()
     return [{"id": m.id, "title": m.title, "due": m.due.isoformat(),
              "done_on": m.done_on.isoformat() if m.done_on else None, "responsible": people.get(m.responsible_id),
              "phase": m.phase, "phase_label": wf.phase_label(m.phase, lang),
@@ -132,12 +141,22 @@ def portfolio(db: Database, *, today: dt.date, lang: str, by: str | None = None)
         s = uow.session
         people = {pr.id: pr.name for pr in s.exec(select(Person)).all()}
         measures = measure_rows(uow)
+        projects = s.exec(select(Project).order_by(Project.code)).all()
+        # Set-based: the facts, milestones and owners of all projects in a few queries.
+        facts = facts_for(uow, projects)
+        milestones: dict[int, list[Milestone]] = {}
+        for m in s.exec(select(Milestone).order_by(Milestone.due, Milestone.id)).all():
+            milestones.setdefault(m.project_id, []).append(m)
+        owners: dict[int, list[tuple[ProjectOwner, Org]]] = {}
+        for po, org in s.exec(select(ProjectOwner, Org).join(Org, Org.id == ProjectOwner.org_id)
+                              .order_by(ProjectOwner.id)).all():
+            owners.setdefault(po.project_id, []).append((po, org))
         rows = []
-        for p in s.exec(select(Project).order_by(Project.code)).all():
+        for p in projects:
             wf = workflow_of(uow, p)
             name, version = workflow_label_of(uow, p)
-            ms = _milestones(uow, p, today, lang, people)
-            gate = _gate(uow, p, lang)
+            ms = _milestones(uow, p, today, lang, people, milestones.get(p.id, []))
+            gate = _gate(uow, p, lang, facts[p.id])
             rows.append({
                 "code": p.code, "name": p.name, "workflow": name, "workflow_version": version,
                 "phase": p.phase, "phase_label": wf.phase_label(p.phase, lang), "status": p.status,
@@ -149,7 +168,7 @@ def portfolio(db: Database, *, today: dt.date, lang: str, by: str | None = None)
                 "criteria_met": gate["met"] if gate else None, "criteria_total": gate["total"] if gate else None,
                 "missing": [c["short"] for c in gate["criteria"] if not c["met"]] if gate else [],
                 "red": sum(m["light"] == "red" for m in ms), "yellow": sum(m["light"] == "yellow" for m in ms),
-                "owners": [{"org": org.name, "grade": po.grade, "lead": po.lead} for po, org in owners_of(uow, p)],
+                "owners": [{"org": org.name, "grade": po.grade, "lead": po.lead} for po, org in owners.get(p.id, [])],
                 "measures": [{"id": m["id"], "title": m["title"]} for m in measures if p.code in m["projects"]],
             })
     if by is None:
