@@ -76,30 +76,26 @@ def verify(db: Any) -> Verdict:
             return Verdict(False, count, f"the newest event(s) after event {last_id} were deleted "
                                          f"(the chain ends at event {head.last_event_id})", last_id)
         codes = dict(conn.execute(select(Project.id, Project.code)).all())
-        for d in uow.session.scalars(select(Decision).order_by(Decision.id)).all():
-            found = by_ref.get(("decision_taken", d.id))
-            if found is None:
-                return Verdict(False, count, f"decision {d.id} of {codes.get(d.project_id)} has no history event",
-                               None)
-            eid, p = found
-            for field, value in (("outcome", d.outcome), ("decision_point", d.decision_point),
-                                 ("date", d.date.isoformat())):
-                if p.get(field) != value:
-                    return Verdict(False, count, f"decision {d.id} of {codes.get(d.project_id)} says {field} "
-                                                 f"'{value}', but its history event {eid} says '{p.get(field)}'", eid)
-        seen_decisions = {d_id for d_id in conn.execute(select(Decision.id)).scalars()}
-        for (kind, ref), (eid, _) in by_ref.items():
-            if kind == "decision_taken" and ref not in seen_decisions:
-                return Verdict(False, count, f"history event {eid} records decision {ref}, which is missing", eid)
-        for a in uow.session.scalars(select(Anchoring).order_by(Anchoring.id)).all():
-            found = by_ref.get(("anchoring_recorded", a.id))
-            if found is None:
-                return Verdict(False, count, f"anchoring {a.id} of {codes.get(a.project_id)} has no history event",
-                               None)
-            eid, p = found
-            for field, value in (("outcome", a.outcome), ("ref", a.ref), ("date", a.date.isoformat()),
-                                 ("body", a.body)):
-                if p.get(field) != value:
-                    return Verdict(False, count, f"anchoring {a.id} of {codes.get(a.project_id)} says {field} "
-                                                 f"'{value}', but its history event {eid} says '{p.get(field)}'", eid)
+        cross_checked = (  # rows whose content must match the history event that recorded them
+            ("decision_taken", Decision, "decision", ("outcome", "decision_point", "date")),
+            ("anchoring_recorded", Anchoring, "anchoring", ("outcome", "ref", "date", "body")),
+        )
+        for kind, model, noun, fields in cross_checked:
+            rows = uow.session.scalars(select(model).order_by(model.id)).all()
+            for row in rows:
+                found = by_ref.get((kind, row.id))
+                where = f"{noun} {row.id} of {codes.get(row.project_id)}"
+                if found is None:
+                    return Verdict(False, count, f"{where} has no history event", None)
+                eid, payload = found
+                for field in fields:
+                    value = getattr(row, field)
+                    value = value.isoformat() if hasattr(value, "isoformat") else value
+                    if payload.get(field) != value:
+                        return Verdict(False, count, f"{where} says {field} '{value}', but its history event "
+                                                     f"{eid} says '{payload.get(field)}'", eid)
+            present = {row.id for row in rows}
+            for (k, ref), (eid, _) in by_ref.items():
+                if k == kind and ref not in present:
+                    return Verdict(False, count, f"history event {eid} records {noun} {ref}, which is missing", eid)
         return Verdict(True, count)

@@ -73,6 +73,8 @@ def _modules_for(argv: list[str]) -> list[str] | None:
     for arg in args:
         if arg in ("--db", "--as"):
             next(args, None)
+        elif arg in ("-h", "--help"):
+            return None  # the top-level help lists every command
         elif arg.startswith("-"):
             continue
         else:
