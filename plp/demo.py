@@ -72,7 +72,7 @@ def _target(st: "State") -> str:
 def run(st: "State", *, lang: str = "en", output: str | None = None) -> None:
     from sqlmodel import select
 
-    from plp.cli.workflows import check_lang
+    from plp.cli.state import check_lang
     from plp.db import Database
     from plp.models import Org, Project
 

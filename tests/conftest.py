@@ -199,6 +199,26 @@ def region(cli):
     return ok
 
 
+@pytest.fixture
+def new_version(tmp_path, monkeypatch):
+    """Write version N of the plp workflow (the shipped file with some edits) and put it on the path."""
+    from plp.workflow import shipped_dir
+
+    def write(*edits: tuple[str, str], version: int = 2, everywhere: bool = False) -> None:
+        """Apply each (old, new) edit once, or to every occurrence with ``everywhere``."""
+        text = (shipped_dir() / "plp.yaml").read_text(encoding="utf-8")
+        text = text.replace("version: 1\n", f"version: {version}\n", 1)
+        for old, new in edits:
+            assert old in text, old
+            text = text.replace(old, new, -1 if everywhere else 1)
+        folder = tmp_path / "workflows"
+        folder.mkdir(exist_ok=True)
+        (folder / "plp.yaml").write_text(text, encoding="utf-8")
+        monkeypatch.setenv("PLP_WORKFLOW_PATH", str(folder))
+
+    return write
+
+
 def advance_to_pre_project(ok) -> None:
     ok("role", "assign", "vdc", "Kari Nordmann", "sponsor")
     ok("checklist", "tick", "vdc", "idea_sketch")

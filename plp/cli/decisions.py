@@ -72,7 +72,7 @@ def gate_status(ctx: typer.Context, code: str = typer.Argument(..., help="Projec
 
     Example: plp gate status vdc
     """
-    from plp.cli.workflows import check_lang
+    from plp.cli.state import check_lang
     from plp.services.decisions import gate_status as status
 
     g = status(state(ctx).db, code=code, lang=check_lang(lang))

@@ -86,7 +86,7 @@ def checklist_show(ctx: typer.Context, code: str = typer.Argument(..., help="Pro
 
     Example: plp checklist show smartskog
     """
-    from plp.cli.workflows import check_lang
+    from plp.cli.state import check_lang
     from plp.services.checklist import show_checklist
 
     items = show_checklist(state(ctx).db, code=code, lang=check_lang(lang))

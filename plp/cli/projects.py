@@ -72,7 +72,7 @@ def project_show(ctx: typer.Context, code: str = typer.Argument(..., help="Proje
 
     Example: plp project show smartskog
     """
-    from plp.cli.workflows import check_lang
+    from plp.cli.state import check_lang
     from plp.dates import today
     from plp.services.projects import show_project
 

@@ -52,6 +52,15 @@ def lang_default() -> str:
     return lang if lang in ("nn", "nb", "en") else "en"
 
 
+def check_lang(lang: str | None) -> str:
+    from plp.errors import InvalidInput
+
+    lang = lang or lang_default()
+    if lang not in ("nn", "nb", "en"):
+        raise InvalidInput(f"unknown language '{lang}' (choose one of: nn, nb, en)")
+    return lang
+
+
 JSON_HELP = "Print JSON on stdout instead of a table."
 NOW_HELP = "Override the clock (ISO 8601), for testing and what-if."
 LANG_HELP = "Language of domain labels: nn, nb or en (default: PLP_LANG, else en)."

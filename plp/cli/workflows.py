@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from plp.cli.output import emit_json, out, table
-from plp.cli.state import JSON_HELP, LANG_HELP, lang_default
+from plp.cli.state import JSON_HELP, LANG_HELP, check_lang
 
 workflow_app = typer.Typer(help="Workflow definitions (YAML files in workflows/ or PLP_WORKFLOW_PATH).",
                            no_args_is_help=True)
@@ -15,15 +15,6 @@ workflow_app = typer.Typer(help="Workflow definitions (YAML files in workflows/ 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(workflow_app, name="workflow")
-
-
-def check_lang(lang: str | None) -> str:
-    from plp.errors import InvalidInput
-
-    lang = lang or lang_default()
-    if lang not in ("nn", "nb", "en"):
-        raise InvalidInput(f"unknown language '{lang}' (choose one of: nn, nb, en)")
-    return lang
 
 
 @workflow_app.command("list")

@@ -102,6 +102,16 @@ def find_person(uow: UnitOfWork, ref: str) -> Person | None:
     return matches[0] if matches else None
 
 
+def names_of(uow: UnitOfWork, refs: list[str] | None) -> list[str]:
+    """The names of the people ``refs`` name (each must exist), in order, each once."""
+    names: list[str] = []
+    for ref in refs or []:
+        name = get_person(uow, ref).name
+        if name not in names:
+            names.append(name)
+    return names
+
+
 def get_person(uow: UnitOfWork, ref: str) -> Person:
     p = find_person(uow, ref)
     if p is None:
@@ -112,8 +122,8 @@ def get_person(uow: UnitOfWork, ref: str) -> Person:
 def workflow_of(uow: UnitOfWork, project: Project) -> Workflow:
     """The workflow version the project runs on: the stored copy, not today's file.
 
-    Stored versions never change, so each is parsed once per process, found again by
-    its content hash.
+    Stored versions never change: the definition is read and parsed only the first
+    time a process meets its content hash.
     """
     cached = uow.cache.get(("workflow", project.workflow_id))
     if cached is not None:
@@ -124,20 +134,19 @@ def workflow_of(uow: UnitOfWork, project: Project) -> Workflow:
     wf = _WORKFLOWS.get(sha)
     if wf is None:
         definition = conn.execute(select(table.c.definition).where(table.c.id == project.workflow_id)).scalar_one()
-        wf = _WORKFLOWS[sha] = Workflow.from_json(definition)
+        wf = parsed_workflow(sha, definition)
     uow.cache[("workflow", project.workflow_id)] = wf
     return wf
 
 
 _WORKFLOWS: dict[str, Workflow] = {}
-_DEF_CACHE: dict[tuple[int, str], Workflow] = {}
 
 
-def _parse_def(row_id: int | None, definition: str) -> Workflow:
-    key = (row_id or 0, definition)
-    wf = _DEF_CACHE.get(key)
+def parsed_workflow(sha: str, definition: str) -> Workflow:
+    """A stored workflow version, parsed once per process (found again by its content hash)."""
+    wf = _WORKFLOWS.get(sha)
     if wf is None:
-        wf = _DEF_CACHE[key] = Workflow.from_json(definition)
+        wf = _WORKFLOWS[sha] = Workflow.from_json(definition)
     return wf
 
 

@@ -22,6 +22,7 @@ from plp.services.common import (
     gate_of,
     get_person,
     get_project,
+    names_of,
     not_after_today,
     workflow_of,
 )
@@ -89,11 +90,7 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
         if not any(decider.id in facts.holders.get(role, ()) for role in dp.deciders):
             who = " or ".join(wf.roles[r].labels.en for r in dp.deciders)
             raise NotAllowed(f"{decider.name} may not decide at {dp.key}: only the {who} of {p.code} may")
-        present: list[str] = []
-        for a in attendees or []:
-            name = get_person(uow, a).name
-            if name not in present:
-                present.append(name)
+        present = names_of(uow, attendees)
         result = engine.decide(wf, phase=p.phase, status=p.status, round=p.round, outcome=outcome, gate=gate)
         decided_in_round = p.round
         uow.bump(p, phase=result.phase, status=result.status, round=result.round, gate_planned_on=None,

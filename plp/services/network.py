@@ -31,7 +31,7 @@ from plp.errors import AlreadyExists
 from plp.models import Decision, Milestone, NetworkMeeting, Org, Person, Project, ProjectOwner
 from plp.reports import criteria
 from plp.reports.labels import Labels
-from plp.services.common import clean_text, facts_of, get_person, not_after_today, workflow_of
+from plp.services.common import clean_text, facts_of, names_of, not_after_today, workflow_of
 from plp.services.plans import measure_rows
 
 WINDOW = dt.timedelta(weeks=6)
@@ -48,11 +48,7 @@ def record_meeting(db: Database, *, date: dt.date, today: dt.date, attendees: li
         permissions.require_identity(uow)
         if uow.session.exec(select(NetworkMeeting).where(NetworkMeeting.date == date)).first():
             raise AlreadyExists(f"a network meeting on {date.isoformat()} is already recorded")
-        present: list[str] = []
-        for ref in attendees or []:
-            name = get_person(uow, ref).name
-            if name not in present:
-                present.append(name)
+        present = names_of(uow, attendees)
         uow.end_read()
         meeting = NetworkMeeting(date=date, note=note, attendees=json.dumps(present, ensure_ascii=False),
                                  created_at=now)

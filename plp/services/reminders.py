@@ -37,7 +37,7 @@ from plp.db import Database, UnitOfWork
 from plp.models import Milestone, Org, OutboxMessage, Person, Project, Reminder, RoleAssignment, WorkflowDef
 from plp.notify import Channels, DeliveryError
 from plp.reminders import DueReminder, Recipient, compose
-from plp.services.common import _parse_def, facts_of
+from plp.services.common import facts_of, parsed_workflow
 from plp.sqlfuncs import days_between, insert_ignore
 from plp.workflow import AnchoringCriterion, ReminderLadder, Workflow
 
@@ -53,10 +53,10 @@ BATCH = 200
 def _workflow_groups(uow: UnitOfWork) -> list[tuple[ReminderLadder, dict[int, Workflow]]]:
     """Workflow versions grouped by their reminder ladder: one query per group."""
     groups: dict[str, tuple[ReminderLadder, dict[int, Workflow]]] = {}
-    for row in uow.session.exec(select(WorkflowDef.id, WorkflowDef.definition)).all():
-        wf = _parse_def(row[0], row[1])
-        key = wf.reminders.model_dump_json()
-        groups.setdefault(key, (wf.reminders, {}))[1][row[0]] = wf
+    for wf_id, sha, definition in uow.session.execute(
+            select(WorkflowDef.id, WorkflowDef.sha256, WorkflowDef.definition)).all():
+        wf = parsed_workflow(sha, definition)
+        groups.setdefault(wf.reminders.model_dump_json(), (wf.reminders, {}))[1][wf_id] = wf
     return list(groups.values())
 
 

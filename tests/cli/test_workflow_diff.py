@@ -6,26 +6,7 @@ import json
 
 import pytest
 
-from plp.workflow import shipped_dir
 from tests.conftest import assert_one_line_error, dump
-
-
-@pytest.fixture
-def new_version(tmp_path, monkeypatch):
-    """Write version N of the plp workflow (the shipped file with some edits) and put it on the path."""
-
-    def write(*edits: tuple[str, str], version: int = 2) -> None:
-        text = (shipped_dir() / "plp.yaml").read_text(encoding="utf-8")
-        text = text.replace("version: 1\n", f"version: {version}\n", 1)
-        for old, new in edits:
-            assert old in text, old
-            text = text.replace(old, new)
-        folder = tmp_path / "workflows"
-        folder.mkdir(exist_ok=True)
-        (folder / "plp.yaml").write_text(text, encoding="utf-8")
-        monkeypatch.setenv("PLP_WORKFLOW_PATH", str(folder))
-
-    return write
 
 
 SEVERAL_CHANGES = [
@@ -66,6 +47,7 @@ def test_diff_names_deciders_outcomes_phases_and_decision_points_that_changed(cl
          "\n  - key: BP2"),
         ("main_project", "delivery"),
         ("  - key: BP4\n", "  - key: BP9\n"),
+        everywhere=True,
     )
     r = cli("workflow", "diff", "plp", "1", "2")
     assert r.code == 0, r.err

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from plp.workflow import shipped_dir
 from tests.conftest import (
     advance_to_pre_project,
     assert_one_line_error,
@@ -32,24 +31,6 @@ BP1_WITHOUT_HOLD = ("    outcomes: [go, rework, hold, stop]\n", "    outcomes: [
 def rename_phase(old: str, new: str) -> list[tuple[str, str]]:
     return [(f"  - key: {old}\n", f"  - key: {new}\n"), (f"from: {old}\n", f"from: {new}\n")] + (
         [(f"to: {old}\n", f"to: {new}\n")] if old != "idea" else [])
-
-
-@pytest.fixture
-def new_version(tmp_path, monkeypatch):
-    """Write version N of the plp workflow (the shipped file with some edits) and put it on the path."""
-
-    def write(*edits: tuple[str, str], version: int = 2) -> None:
-        text = (shipped_dir() / "plp.yaml").read_text(encoding="utf-8")
-        text = text.replace("version: 1\n", f"version: {version}\n", 1)
-        for old, new in edits:
-            assert text.count(old) >= 1, old
-            text = text.replace(old, new, 1)
-        folder = tmp_path / "workflows"
-        folder.mkdir(exist_ok=True)
-        (folder / "plp.yaml").write_text(text, encoding="utf-8")
-        monkeypatch.setenv("PLP_WORKFLOW_PATH", str(folder))
-
-    return write
 
 
 def show(cli, code: str = "vdc") -> dict:
