@@ -18,7 +18,7 @@ import time
 
 from sqlalchemy import insert
 
-from plp.audit import GENESIS, event_hash
+from plp.audit import GENESIS, audit_key, event_hash, is_keyed
 from plp.db import Database, utcnow
 from plp.models import (
     Anchoring,
@@ -111,7 +111,7 @@ def generate(target: str, *, projects: int, milestones: int = 20, seed: int = 1,
                 rows["milestone"].append({"project_id": pid, "title": f"Milepæl {m} i prosjekt {i}", "due": due,
                                           "responsible_id": team[m % 4]["id"], "phase": m_phase,
                                           "done_on": min(due, today) if done else None})
-                event(pid, "milestone_added", {"title": f"Milepæl {m}"})
+                event(pid, "milestone_added", {"title": rows["milestone"][-1]["title"]})
             for k in range(phase_index):
                 decision_id += 1
                 rows["decision"].append({"id": decision_id, "project_id": pid, "decision_point": wf.decision_points[k].key, "round": 1,
@@ -155,11 +155,12 @@ def _chain(conn, events: list[dict]) -> None:
     """Give the events ids and link them into the audit chain after the newest one."""
     head = conn.execute(AuditHead.__table__.select().where(AuditHead.id == 1)).first()
     last_id, prev = (head.last_event_id, head.last_hash) if head else (0, GENESIS)
+    key = audit_key() if is_keyed(prev) else None  # a keyed chain goes on keyed
     for e in events:
         last_id += 1
         e["id"] = last_id
         e["prev_hash"] = prev
-        e["hash"] = prev = event_hash(prev, e["at"], e["actor"], e["kind"], e["project_id"], e["data"])
+        e["hash"] = prev = event_hash(prev, e["at"], e["actor"], e["kind"], e["project_id"], e["data"], key)
 
 
 def main() -> None:

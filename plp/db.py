@@ -249,27 +249,48 @@ class UnitOfWork:
         """Append the history event of this change, linked into the audit chain; returns its id.
 
         The chain head is read ``FOR UPDATE`` (PostgreSQL; SQLite's write lock already
-        serialises writers), so concurrent writers append one after the other.
+        serialises writers), so concurrent writers append one after the other. With an
+        audit key the link is an HMAC; the first keyed event after unkeyed ones is
+        preceded by an ``audit_keyed`` event recording the switch (see plp/audit.py).
         """
-        from sqlalchemy import select, update
+        from sqlalchemy import select
+
+        from plp.audit import audit_key, check_writer_key, is_keyed
+        from plp.models import AuditHead
+
+        key = audit_key()
+        self.flush()
+        conn = self.session.connection()
+        head = AuditHead.__table__
+        row = conn.execute(select(head.c.last_event_id, head.c.last_hash).where(head.c.id == 1)
+                           .with_for_update()).first()
+        check_writer_key(conn, tuple(row) if row else None, key)
+        if key is not None and row is not None and row[0] and not is_keyed(row[1]):
+            self._link("audit_keyed", {"algorithm": "hmac-sha256", "after_event": row[0]}, None, row[1],
+                       key, True)
+            row = conn.execute(select(head.c.last_event_id, head.c.last_hash).where(head.c.id == 1)).first()
+        return self._link(kind, data, project_id, row[1] if row else None, key, row is not None)
+
+    def _link(self, kind: str, data: dict[str, Any], project_id: int | None, prev: str | None,
+              key: bytes | None, head_exists: bool) -> int:
+        """Insert one event after ``prev`` (None: the first event) and move the chain head to it."""
+        from sqlalchemy import update
 
         from plp.audit import GENESIS, event_hash
         from plp.models import AuditHead, Event
 
-        self.flush()
-        conn = self.session.connection()
-        head = AuditHead.__table__
-        row = conn.execute(select(head.c.last_hash).where(head.c.id == 1).with_for_update()).first()
-        prev = row[0] if row else GENESIS
+        prev = prev or GENESIS
         at = utcnow()
         text = json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
-        digest = event_hash(prev, at, self.actor, kind, project_id, text)
+        digest = event_hash(prev, at, self.actor, kind, project_id, text, key)
         event_id = self.insert(Event, at=at, actor=self.actor, kind=kind, project_id=project_id, data=text,
                                prev_hash=prev, hash=digest)
-        if row is None:
+        head = AuditHead.__table__
+        if not head_exists:
             self.insert(AuditHead, id=1, last_event_id=event_id, last_hash=digest)
         else:
-            conn.execute(update(head).where(head.c.id == 1).values(last_event_id=event_id, last_hash=digest))
+            self.session.connection().execute(
+                update(head).where(head.c.id == 1).values(last_event_id=event_id, last_hash=digest))
         return event_id
 
     def insert(self, model: Any, **values: Any) -> int:

@@ -55,22 +55,55 @@ def config_show(ctx: typer.Context, json_: bool = typer.Option(False, "--json", 
 
 
 @audit_app.command("verify")
-def audit_verify(ctx: typer.Context, json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
-    """Check the whole history chain and name the first broken event.
+def audit_verify(ctx: typer.Context, json_: bool = typer.Option(False, "--json", help=JSON_HELP),
+                 head: str | None = typer.Option(None, "--head", metavar="HASH",
+                                                 help="A head from 'plp audit head' (e.g. in the minutes): prove "
+                                                      "the history still contains it and extends it.")) -> None:
+    """Check the whole history chain, replay it, and compare the result with every table.
 
-    Example: plp audit verify
+    Names the first broken event, or the first table, row and column that a change by
+    hand made differ from the history. With an audit key (PLP_AUDIT_KEY or
+    PLP_AUDIT_KEY_FILE) the keyed links are checked with it.
+
+    Example: plp audit verify --head hmac-sha256:3f1c...
     """
     from plp.audit import verify
     from plp.errors import PlpError
 
-    verdict = verify(state(ctx).db)
+    verdict = verify(state(ctx).db, head=head)
     if json_:
         emit_json({"ok": verdict.ok, "events": verdict.events, "problem": verdict.problem,
-                   "event_id": verdict.event_id})
+                   "event_id": verdict.event_id, "keyed": verdict.keyed_from is not None,
+                   "keyed_from": verdict.keyed_from, "head_position": verdict.head_position,
+                   "head_event_id": verdict.head_event_id})
     elif verdict.ok:
-        out(f"ok: {verdict.events} events, the chain is unbroken and decisions and anchoring match their history")
+        keyed = (f"keyed from event {verdict.keyed_from}" if verdict.keyed_from is not None
+                 else "unkeyed (set PLP_AUDIT_KEY to anchor it outside the database)")
+        extends = (f"; it extends the given head (event {verdict.head_event_id}, number {verdict.head_position} "
+                   f"in the chain)" if head and verdict.head_event_id else "; it extends the given head" if head else "")
+        out(f"ok: {verdict.events} events, the chain is unbroken and {keyed}{extends}; projects, roles, goals, "
+            f"milestones, checklist, anchoring, decisions, measures and settings match their history")
     if not verdict.ok:
         raise PlpError(f"the history has been tampered with: {verdict.problem}")
+
+
+@audit_app.command("head")
+def audit_head(ctx: typer.Context, json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """Show the newest link of the history chain and the number of events, for the minutes.
+
+    Later, 'plp audit verify --head HASH' proves the history still extends this head.
+
+    Example: plp audit head
+    """
+    from plp.audit import head_of
+
+    info = head_of(state(ctx).db)
+    if json_:
+        emit_json(info)
+        return
+    out(f"head: {info['hash']}")
+    out(f"events: {info['events']} (newest: event {info['event_id']})")
+    out(f"keyed: {'yes' if info['keyed'] else 'no'}")
 
 
 @db_app.command("backup")

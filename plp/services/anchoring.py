@@ -80,7 +80,7 @@ def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.d
                       outcome=outcome)
         uow.add(a)
         uow.flush()
-        uow.event("anchoring_recorded", {"anchoring_id": a.id, "org": o.name, "body": body_key, "kind": expected,
+        uow.event("anchoring_recorded", {"anchoring_id": a.id, "org": o.name, "org_id": o.id, "body": body_key, "kind": expected,
                                          "ref": ref, "date": date.isoformat(), "outcome": outcome}, p.id)
         commit_change(uow, p)
         return a

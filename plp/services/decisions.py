@@ -101,7 +101,7 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
                                  date=date, note=note, attendees=json.dumps(present, ensure_ascii=False))
         uow.event("decision_taken", {
             "decision_id": decision_id, "decision_point": dp.key, "outcome": outcome, "by": decider.name,
-            "date": date.isoformat(),
+            "by_id": decider.id, "date": date.isoformat(), "decided_round": decided_in_round, "to_phase": to_phase,
             "note": note, "attendees": present, "from_phase": result.from_phase, "phase": result.phase,
             "status": result.status, "round": result.round,
             "criteria": {c.key: c.met for c in gate.criteria},

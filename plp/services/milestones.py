@@ -31,7 +31,7 @@ def add_milestone(db: Database, *, code: str, title: str, due: dt.date, responsi
         uow.add(m)
         uow.flush()
         uow.event("milestone_added", {"milestone_id": m.id, "title": title, "due": due.isoformat(),
-                                      "responsible": who.name, "phase": ms_phase}, p.id)
+                                      "responsible": who.name, "responsible_id": who.id, "phase": ms_phase}, p.id)
         commit_change(uow, p)
         return m
 

@@ -117,8 +117,8 @@ def add_measure(db: Database, *, plan: str, title: str, responsible: str, suppor
         uow.add(measure)
         uow.flush()
         uow.add(*[MeasureSupport(measure_id=measure.id, org_id=h.id) for h in helpers])
-        uow.event("measure_added", {"measure_id": measure.id, "plan": plan_row.code, "title": title,
-                                    "responsible": lead.name, "supporting": [h.name for h in helpers]})
+        uow.event("measure_added", {"measure_id": measure.id, "plan": plan_row.code, "plan_id": plan_row.id,
+                                    "title": title, "responsible": lead.name, "responsible_org_id": lead.id, "supporting": [h.name for h in helpers]})
         uow.commit()
         return measure
 

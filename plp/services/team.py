@@ -33,8 +33,13 @@ def assign_role(db: Database, *, code: str, person: str, role: str, actor: str) 
         uow.bump(p)
         for ra in replaced:
             uow.session.delete(ra)
-        uow.add(RoleAssignment(project_id=p.id, person_id=who.id, role=role))
-        uow.event("role_assigned", {"person": who.name, "role": role, "replaced": replaced_names}, p.id)
+        assignment = RoleAssignment(project_id=p.id, person_id=who.id, role=role)
+        uow.add(assignment)
+        uow.flush()
+        # Ids let 'audit verify' replay exactly which rows this change made and removed.
+        uow.event("role_assigned", {"person": who.name, "role": role, "replaced": replaced_names,
+                                    "assignment_id": assignment.id, "person_id": who.id,
+                                    "replaced_ids": [ra.id for ra in replaced]}, p.id)
         commit_change(uow, p)
         return replaced_names
 
@@ -52,7 +57,8 @@ def remove_role(db: Database, *, code: str, person: str, role: str, actor: str) 
             raise NotFound(f"{who.name} does not hold the role {role} in {p.code}")
         uow.bump(p)
         uow.session.delete(ra)
-        uow.event("role_removed", {"person": who.name, "role": role}, p.id)
+        uow.event("role_removed", {"person": who.name, "role": role, "assignment_id": ra.id, "person_id": who.id},
+                  p.id)
         commit_change(uow, p)
 
 

@@ -94,7 +94,7 @@ def test_audit_verify_catches_a_changed_decision_outcome_and_a_deleted_event(tea
     con.execute("UPDATE decision SET outcome = 'stop'")
     con.commit()
     result = cli("audit", "verify")
-    assert_one_line_error(result, contains="decision 1 of vdc says outcome 'stop', but its history event")
+    assert_one_line_error(result, contains="table decision, row 1 (project vdc), column outcome: the table says 'stop', but history event")
     # 2. the same change made in the event too: its hash no longer matches
     event_id, data = con.execute("SELECT id, data FROM event WHERE kind = 'decision_taken'").fetchone()
     con.execute("UPDATE event SET data = ? WHERE id = ?", (data.replace('"go"', '"stop"'), event_id))
