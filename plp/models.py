@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, func
 from sqlmodel import Field, SQLModel
 
 
@@ -297,3 +297,16 @@ class TrustAnswer(SQLModel, table=True):
     framework: int
     comment: str | None = Field(default=None, sa_column=Column(Text))
     created_at: dt.datetime
+
+
+# ------------------------------------------------ uniqueness regardless of case
+# The services look these up case-insensitively ("iveland" is Iveland), so two rows
+# that differ only in case would make a name ambiguous. The check in the service
+# reads before it writes; these indexes make two concurrent creates that differ only
+# in case impossible (migration 0006). lower() indexes work on SQLite and PostgreSQL.
+CASE_INSENSITIVE_UNIQUE = (
+    Index("uq_org_name_ci", func.lower(Org.__table__.c.name), unique=True),
+    Index("uq_person_email_ci", func.lower(Person.__table__.c.email), unique=True),
+    Index("uq_project_code_ci", func.lower(Project.__table__.c.code), unique=True),
+    Index("uq_plan_code_ci", func.lower(Plan.__table__.c.code), unique=True),
+)

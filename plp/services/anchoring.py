@@ -51,14 +51,8 @@ def normalise_body(body: str) -> str:
     return key
 
 
-def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.date, today: dt.date,
-           outcome: str = "approved", kind: str | None = None, actor: str) -> Anchoring:
-    """Record an owner's formal decision on the project.
-
-    The kind follows from the body (a council or committee is political, the chief
-    executive or a company board administrative); a ``kind`` that contradicts the
-    body is refused.
-    """
+def check_anchoring(body: str, kind: str | None, outcome: str, ref: str) -> tuple[str, str]:
+    """What 'anchor record' (and 'import json') accepts; returns the body's key and its kind."""
     body_key = normalise_body(body)
     expected = BODIES[body_key]
     if kind is not None:
@@ -67,6 +61,18 @@ def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.d
             raise InvalidInput(f"a decision by {body_key} is {expected}, not {kind}")
     choose(outcome, OUTCOMES, "anchoring outcome")
     clean_text(ref, "case reference", max_len=100)
+    return body_key, expected
+
+
+def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.date, today: dt.date,
+           outcome: str = "approved", kind: str | None = None, actor: str) -> Anchoring:
+    """Record an owner's formal decision on the project.
+
+    The kind follows from the body (a council or committee is political, the chief
+    executive or a company board administrative); a ``kind`` that contradicts the
+    body is refused.
+    """
+    body_key, expected = check_anchoring(body, kind, outcome, ref)
     not_after_today(date, today, "decision date")
     with db.unit(actor) as uow:
         p = get_project(uow, code)

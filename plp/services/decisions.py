@@ -61,6 +61,12 @@ def plan_gate(db: Database, *, code: str, date: dt.date, today: dt.date, actor: 
         return dp.key
 
 
+def check_decision(outcome: str, note: str | None) -> None:
+    """What 'decide' (and 'import json') accepts as an outcome and a note."""
+    choose(outcome, OUTCOMES, "outcome")
+    clean_text(note, "note", multiline=True, max_len=5000, required=False)
+
+
 def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, today: dt.date,
            note: str | None = None, attendees: list[str] | None = None, if_version: int | None = None,
            actor: str) -> engine.Outcome:
@@ -72,9 +78,8 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
     ready. With ``if_version`` the decision is refused when the project changed
     since the caller read that version.
     """
-    choose(outcome, OUTCOMES, "outcome")
+    check_decision(outcome, note)
     not_after_today(date, today, "decision date")
-    clean_text(note, "note", multiline=True, max_len=5000, required=False)
     with db.unit(actor) as uow:
         p = get_project(uow, code)
         if if_version is not None and p.version != if_version:

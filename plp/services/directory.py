@@ -15,9 +15,14 @@ ORG_KINDS = ("municipality", "county", "company", "other")
 LANGS = ("nn", "nb", "en")
 
 
-def add_org(db: Database, *, name: str, kind: str = "municipality", actor: str) -> Org:
+def check_org(name: str, kind: str) -> None:
+    """What 'org add' (and 'import json') accepts as an organisation."""
     clean_text(name, "organisation name", max_len=200)
     choose(kind, ORG_KINDS, "organisation kind")
+
+
+def add_org(db: Database, *, name: str, kind: str = "municipality", actor: str) -> Org:
+    check_org(name, kind)
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
         if uow.session.exec(select(Org).where(func.lower(Org.name) == name.lower())).first():
@@ -36,8 +41,8 @@ def list_orgs(db: Database) -> list[Org]:
         return list(uow.session.exec(select(Org).order_by(Org.name)).all())
 
 
-def add_person(db: Database, *, name: str, email: str | None = None, phone: str | None = None,
-               org: str | None = None, lang: str | None = None, actor: str) -> Person:
+def check_person(name: str, email: str | None, phone: str | None, lang: str | None) -> None:
+    """What 'person add' (and 'import json') accepts as a person."""
     clean_text(name, "name", max_len=200)
     if name.strip().isdigit():
         raise InvalidInput("a person's name cannot be only digits (digits refer to a person's id)")
@@ -48,6 +53,11 @@ def add_person(db: Database, *, name: str, email: str | None = None, phone: str 
     clean_text(phone, "phone", max_len=40, required=False)
     if lang is not None:
         choose(lang, LANGS, "language")
+
+
+def add_person(db: Database, *, name: str, email: str | None = None, phone: str | None = None,
+               org: str | None = None, lang: str | None = None, actor: str) -> Person:
+    check_person(name, email, phone, lang)
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
         org_row = get_org(uow, org) if org else None

@@ -15,10 +15,15 @@ from plp.services.common import commit_change, choose, clean_text, ensure_open, 
 from plp.services.projects import milestone_dict
 
 
+def check_milestone(title: str) -> None:
+    """What 'milestone add' (and 'import json') accepts as a milestone's title."""
+    clean_text(title, "milestone title", max_len=300)
+
+
 def add_milestone(db: Database, *, code: str, title: str, due: dt.date, responsible: str,
                   phase: str | None = None, actor: str) -> Milestone:
     """Add a milestone; it belongs to the project's current phase unless ``phase`` is given."""
-    clean_text(title, "milestone title", max_len=300)
+    check_milestone(title)
     with db.unit(actor) as uow:
         p = get_project(uow, code)
         ensure_open(p)

@@ -39,11 +39,16 @@ STALE = dt.timedelta(days=90)
 OPEN_MEASURES = ("not_started", "in_progress")
 
 
+def check_meeting(note: str | None) -> None:
+    """What 'meeting record' (and 'import json') accepts as a note."""
+    clean_text(note, "note", multiline=True, max_len=5000, required=False)
+
+
 def record_meeting(db: Database, *, date: dt.date, today: dt.date, attendees: list[str] | None = None,
                    note: str | None = None, now: dt.datetime, actor: str) -> NetworkMeeting:
     """Record a meeting of the business network that has taken place."""
     not_after_today(date, today, "meeting date")
-    clean_text(note, "note", multiline=True, max_len=5000, required=False)
+    check_meeting(note)
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
         if uow.session.exec(select(NetworkMeeting).where(NetworkMeeting.date == date)).first():

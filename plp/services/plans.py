@@ -64,14 +64,26 @@ def get_measure(uow: UnitOfWork, ref: str | int) -> Measure:
     return measure
 
 
-def add_plan(db: Database, *, code: str, title: str, period: str | None = None, now: dt.datetime,
-             actor: str) -> Plan:
+def check_plan(code: str, title: str) -> None:
+    """What 'plan add' (and 'import json') accepts as a plan's code and title."""
     try:
         check_code(code)
     except InvalidInput:
         raise InvalidInput(f"invalid plan code '{_short(code)}': use 1-64 letters, digits, '-', '_' or '.', "
                            "starting with a letter or digit") from None
     clean_text(title, "plan title", max_len=300)
+
+
+def check_measure(title: str, status: str, note: str | None) -> None:
+    """What 'measure add' and 'measure status' (and 'import json') accept."""
+    clean_text(title, "measure title", max_len=300)
+    choose(status, MEASURE_STATUSES, "measure status")
+    clean_text(note, "note", multiline=True, max_len=5000, required=False)
+
+
+def add_plan(db: Database, *, code: str, title: str, period: str | None = None, now: dt.datetime,
+             actor: str) -> Plan:
+    check_plan(code, title)
     first, last = parse_period(period)
     with db.unit(actor) as uow:
         permissions.require_identity(uow)

@@ -52,6 +52,12 @@ def parse_owner(spec: str) -> tuple[str, str | None]:
     return spec, None
 
 
+def check_project(code: str, name: str) -> None:
+    """What 'project create' (and 'import json') accepts as a project's code and name."""
+    check_code(code)
+    clean_text(name, "project name", max_len=300)
+
+
 def create_project(db: Database, *, code: str, name: str, workflow: str, owners: list[str],
                    phase: str | None = None, actor: str) -> Project:
     """Create a project on the current version of ``workflow``.
@@ -59,8 +65,7 @@ def create_project(db: Database, *, code: str, name: str, workflow: str, owners:
     The first owner is the lead (the applicant municipality) and is an A-owner
     unless a grade is given; the others are B-owners unless a grade is given.
     """
-    check_code(code)
-    clean_text(name, "project name", max_len=300)
+    check_project(code, name)
     if not owners:
         raise InvalidInput("a project needs at least one owner (--owner ORG[:A|B|C])")
     wf, path = wfmod.find(workflow)

@@ -13,13 +13,19 @@ KNOWN: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def set_setting(db: Database, *, key: str, value: str, actor: str) -> None:
+def check_setting(key: str, value: str) -> str:
+    """What 'config set' (and 'import json') accepts; returns the value as stored."""
     if key not in KNOWN:
         raise InvalidInput(f"unknown setting '{key}' (known: {', '.join(KNOWN)})")
     allowed, _ = KNOWN[key]
     value = value.lower()
     if value not in allowed:
         raise InvalidInput(f"{key} must be one of: {', '.join(allowed)}")
+    return value
+
+
+def set_setting(db: Database, *, key: str, value: str, actor: str) -> None:
+    value = check_setting(key, value)
     with db.unit(actor) as uow:
         permissions.require_identity(uow)  # turning it off again needs a known person
         row = uow.session.get(Setting, key)

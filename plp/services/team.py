@@ -62,12 +62,17 @@ def remove_role(db: Database, *, code: str, person: str, role: str, actor: str) 
         commit_change(uow, p)
 
 
-def add_goal(db: Database, *, code: str, level: str, text: str, indicator: str | None = None,
-             target: str | None = None, actor: str) -> Goal:
+def check_goal(level: str, text: str, indicator: str | None, target: str | None) -> None:
+    """What 'goal add' (and 'import json') accepts as a goal."""
     choose(level, GOAL_LEVELS, "goal level")
     clean_text(text, "goal text", multiline=True, max_len=2000)
     clean_text(indicator, "indicator", max_len=500, required=False)
     clean_text(target, "target", max_len=500, required=False)
+
+
+def add_goal(db: Database, *, code: str, level: str, text: str, indicator: str | None = None,
+             target: str | None = None, actor: str) -> Goal:
+    check_goal(level, text, indicator, target)
     with db.unit(actor) as uow:
         p = get_project(uow, code)
         ensure_open(p)

@@ -3,8 +3,11 @@
 The document holds every table, row by row, with ids kept, so the history, its
 audit chain and every reference survive the move (from SQLite to PostgreSQL, say).
 Import refuses a file from a newer schema, a file that is not a plp export or is
-damaged, and a target that already has data; it writes everything in one
-transaction, so a refused import leaves the target untouched.
+damaged, a file with a row that a command would refuse or a history that does not
+verify (:mod:`plp.services.import_checks`), and a target that already has data. It
+checks everything before it writes, skips runtime rows (outbox, scheduler lease),
+and writes everything in one transaction, so a refused import leaves the target
+untouched.
 """
 
 from __future__ import annotations
@@ -120,17 +123,45 @@ def load_file(path: str) -> dict[str, Any]:
     return data
 
 
+#: Rows that belong to the running installation, not to the record: not imported.
+RUNTIME = ("outbox", "scheduler_lease")
+
+
+def _typed(table: Any, rows: Any) -> list[dict[str, Any]]:
+    """The rows of ``table`` in the file, converted for its columns; anything off is a damaged file."""
+    if not isinstance(rows, list):
+        raise InvalidInput(f"damaged export: table {table.name} is not a list")
+    clean = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise InvalidInput(f"damaged export: row {i + 1} of {table.name} is not an object")
+        extra = set(row) - set(table.columns.keys())
+        if extra:
+            raise InvalidInput(f"damaged export: {table.name} has unknown column(s) {', '.join(sorted(extra))}")
+        clean.append({c.name: _in(row.get(c.name), c, f"{table.name} row {i + 1} column {c.name}")
+                      for c in table.columns if c.name in row or not c.nullable})
+    return clean
+
+
 def import_json(db: Database, *, path: str, actor: str) -> dict[str, int]:
+    """Check the whole file (see :mod:`plp.services.import_checks`), then write it in one transaction."""
+    from plp.services.import_checks import check_export
+
     data = load_file(path)
     tables = _tables()
-    known = {t.name for t in tables}
-    unknown = set(data["tables"]) - known
+    unknown = set(data["tables"]) - {t.name for t in tables}
     if unknown:
         raise InvalidInput(f"damaged export: unknown table(s) {', '.join(sorted(unknown))}")
+    tables = [t for t in tables if t.name not in RUNTIME]
+    rows = {t.name: _typed(t, data["tables"].get(t.name, [])) for t in tables}
+    if data["schema"] < "0004" and rows.get("event"):
+        raise InvalidInput(f"{path} comes from schema {data['schema']}, before the history had its audit chain: "
+                           f"open that database with this plp and export it again")
+    check_export(rows, path)  # everything is checked before anything is written
     counts: dict[str, int] = {}
     with db.unit(actor) as uow:
         conn = uow.session.connection()
-        for table in tables:
+        for table in _tables():
             if table.name == "audit_head":  # a new database has its (empty) chain head
                 continue
             if conn.execute(select(func.count()).select_from(table)).scalar():
@@ -140,18 +171,7 @@ def import_json(db: Database, *, path: str, actor: str) -> dict[str, int]:
         conn = uow.session.connection()
         conn.execute(delete(next(t for t in tables if t.name == "audit_head")))
         for table in tables:
-            rows = data["tables"].get(table.name, [])
-            if not isinstance(rows, list):
-                raise InvalidInput(f"damaged export: table {table.name} is not a list")
-            clean = []
-            for i, row in enumerate(rows):
-                if not isinstance(row, dict):
-                    raise InvalidInput(f"damaged export: row {i + 1} of {table.name} is not an object")
-                extra = set(row) - set(table.columns.keys())
-                if extra:
-                    raise InvalidInput(f"damaged export: {table.name} has unknown column(s) {', '.join(sorted(extra))}")
-                clean.append({c.name: _in(row.get(c.name), c, f"{table.name} row {i + 1} column {c.name}")
-                              for c in table.columns if c.name in row or not c.nullable})
+            clean = rows[table.name]
             for start in range(0, len(clean), 2000):
                 conn.execute(insert(table), clean[start:start + 2000])
             counts[table.name] = len(clean)

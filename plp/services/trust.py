@@ -48,15 +48,23 @@ def parse_scores(text: str) -> tuple[int, ...]:
     return tuple(scores)
 
 
-def record(db: Database, *, round: str, respondent: str, scores: tuple[int, ...] | str, comment: str | None = None,
-           on: dt.date, today: dt.date, replace: bool = False, now: dt.datetime, actor: str) -> TrustAnswer:
-    """Record one respondent's answer in a round; ``replace`` corrects an earlier answer."""
+def check_answer(round: str, scores: tuple[int, ...] | str, comment: str | None) -> tuple[int, ...]:
+    """What 'trust record' (and 'import json') accepts; returns the scores."""
     if isinstance(scores, str):
         scores = parse_scores(scores)
+    elif len(scores) != len(FACTORS) or any(isinstance(s, bool) or s not in range(1, 6) for s in scores):
+        raise InvalidInput(f"scores are {len(FACTORS)} whole numbers from 1 to 5, one per factor")
     if not _ROUND.match(round or ""):
         raise InvalidInput(f"invalid round '{_short(round or '')}': use up to 40 letters, digits, spaces or "
                            "'-_./', e.g. 2016 or 2016-autumn")
     clean_text(comment, "comment", multiline=True, max_len=2000, required=False)
+    return tuple(scores)
+
+
+def record(db: Database, *, round: str, respondent: str, scores: tuple[int, ...] | str, comment: str | None = None,
+           on: dt.date, today: dt.date, replace: bool = False, now: dt.datetime, actor: str) -> TrustAnswer:
+    """Record one respondent's answer in a round; ``replace`` corrects an earlier answer."""
+    scores = check_answer(round, scores, comment)
     not_after_today(on, today, "answer date")
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
