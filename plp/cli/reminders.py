@@ -74,7 +74,7 @@ def outbox_list(ctx: typer.Context,
         emit_json(rows)
         return
     table([(r["id"], r["kind"], r["project"], r["item"], r["recipient"], r["channel"], r["status"], r["attempts"],
-            show(r["next_attempt_at"])[:16].replace("T", " ") if r["status"] != "sent" else "",
+            show(r["next_attempt_at"])[:16].replace("T", " ") if r["status"] in ("pending", "failed") else "",
             r["last_error"] or "") for r in rows],
           ["id", "kind", "project", "item", "recipient", "channel", "status", "attempts", "next try", "last error"])
 
