@@ -140,3 +140,29 @@ def test_a_claim_lasts_in_real_time_whatever_now_the_checks_were_given(region, c
     assert first.returncode == 0, err
     assert titles(slow_smtp) == names
     assert json.loads(later.stdout) == []
+
+
+def test_a_scheduler_that_loses_its_lease_mid_check_stops_sending_and_the_rest_goes_out_once(
+        region, cli, slow_smtp, tmp_path, db_path):
+    from plp.dates import today
+    from tests.conftest import query
+
+    names = [f"Tapt {i}" for i in range(8)]
+    add_milestones(region, names, today() + dt.timedelta(days=3))
+    log = tmp_path / "s.log"
+    sched = scheduler(log)
+    try:
+        wait_for(lambda: len(slow_smtp.received()) >= 2)
+        # Another scheduler takes the lease over (as if ours had been unreachable past it).
+        query(db_path, "UPDATE scheduler_lease SET holder = 'intruder', expires_at = :t", t=dt.datetime(2099, 1, 1))
+        wait_for(lambda: "lease lost" in log.read_text(encoding="utf-8"))
+        wait_for(lambda: "waiting: another scheduler (intruder) holds the lease" in log.read_text(encoding="utf-8"))
+        stopped_at = len(slow_smtp.received())
+        assert stopped_at < len(names)  # it stopped with messages left, instead of sending on
+        assert len(pending(cli)) == len(names) - stopped_at
+        query(db_path, "UPDATE scheduler_lease SET expires_at = :t", t=dt.datetime(2000, 1, 1))  # the intruder dies
+        wait_for(lambda: len(slow_smtp.received()) >= len(names) and not pending(cli))
+    finally:
+        stop(sched)
+    assert titles(slow_smtp) == names
+    assert "lease taken: this scheduler now sends" in log.read_text(encoding="utf-8")
