@@ -149,6 +149,13 @@ class _Runner:
         # Claims last as long as the lease, and sending stops the moment the lease is lost,
         # so a scheduler that lost its lease mid-check never races the one that took it.
         result = run_check(self.db, now=now(), claim=self.lease.ttl, keep_going=self.lease.keep)
+        # Why deliveries failed, once per distinct error (already redacted: no secrets).
+        errors: dict[str, int] = {}
+        for row in result.rows:
+            if row["error"]:
+                errors[row["error"]] = errors.get(row["error"], 0) + 1
+        for error, count in errors.items():
+            log(f"delivery failed ({count} message(s)): {error}")
         return result.found, result.sent, result.failed
 
     def job(self) -> None:

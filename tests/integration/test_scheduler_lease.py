@@ -166,3 +166,17 @@ def test_a_scheduler_that_loses_its_lease_mid_check_stops_sending_and_the_rest_g
         stop(sched)
     assert titles(slow_smtp) == names
     assert "lease taken: this scheduler now sends" in log.read_text(encoding="utf-8")
+
+
+def test_the_scheduler_log_says_why_deliveries_failed_without_the_password(region, tmp_path, monkeypatch):
+    from plp.dates import today
+
+    add_milestones(region, ["Hemmeleg"], today() + dt.timedelta(days=3))
+    monkeypatch.setenv("PLP_SMTP_URL", "smtp://plp:hunter2pw@127.0.0.1:notaport")
+    log = tmp_path / "s.log"
+    proc = start(log, "scheduler", "run", "--every", "1", "--max-checks", "1")
+    assert proc.wait(timeout=60) == 0
+    text = log.read_text(encoding="utf-8")
+    assert "check: found 1, sent 0, failed 1" in text
+    assert "delivery failed (1 message(s)): PLP_SMTP_URL is not a valid URL (smtp://plp:***@127.0.0.1:notaport)" in text
+    assert "hunter2pw" not in text
