@@ -201,7 +201,7 @@ class OutboxMessage(SQLModel, table=True):
     channel: str  # email|webhook|console
     recipient_id: int | None = Field(default=None, foreign_key="person.id")
     recipient: str  # the person's name, or "webhook"
-    address: str  # email address, webhook URL or the person's name
+    address: str  # email address, the person's name (console), or "webhook" (the URL is a secret: never stored)
     lang: str = "nn"
     subject: str
     body: str = Field(sa_column=Column(Text, nullable=False))

@@ -8,6 +8,9 @@ Only the holder of the lease row sends. The lease is taken and renewed in short
 transactions (``UPDATE ... WHERE holder = me OR expires_at < now``), so it works on
 SQLite and PostgreSQL alike, and a scheduler killed with SIGKILL loses it when it
 expires. A scheduler without the lease waits and tries again at the next run.
+The holder renews the lease from a job of its own, which runs beside a check that
+is still sending (a slow mail server), and also between the messages of a check;
+once the lease is lost the check stops sending and releases what it had claimed.
 
 SIGTERM (or Ctrl-C) stops it cleanly after the check that is running.
 """
@@ -20,6 +23,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 import uuid
 from typing import Callable
 
@@ -34,49 +38,76 @@ LEASE_NAME = "reminders"
 
 
 class Lease:
+    """The sending right of one scheduler, taken and renewed in short transactions."""
+
     def __init__(self, db: Database, ttl: float, holder: str | None = None, name: str = LEASE_NAME):
         self.db = db
         self.ttl = dt.timedelta(seconds=ttl)
         self.name = name
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._lock = threading.Lock()  # the check and the renewal job share one lease
+        self._held = False
+        self._confirmed = 0.0  # time.monotonic() just before the last write that confirmed it
+
+    @property
+    def held(self) -> bool:
+        """True while our last confirmation is younger than the lease itself."""
+        return self._held and time.monotonic() - self._confirmed < self.ttl.total_seconds()
 
     def acquire(self) -> bool:
-        """Take or renew the lease; True while we hold it."""
+        """Take the lease if it is free or expired, or renew it if ours; True while we hold it."""
         with self._lock:
-            return self._acquire()
+            return self._write(take=True)
 
-    def _acquire(self) -> bool:
+    def renew(self) -> bool:
+        """Extend the lease only if it is still ours: never take it from another scheduler."""
+        with self._lock:
+            return self._write(take=False)
+
+    def keep(self) -> bool:
+        """Asked before every message of a check: renew once a third of the lease has passed."""
+        if self._held and time.monotonic() - self._confirmed > self.ttl.total_seconds() / 3:
+            try:
+                self.renew()
+            except Exception as e:  # a database hiccup: ``held`` runs out by itself if it lasts
+                log(f"lease renewal failed: {e}")
+        return self.held
+
+    def _write(self, *, take: bool) -> bool:
+        started = time.monotonic()
         now = utcnow()
+        mine = SchedulerLease.holder == self.holder
         with self.db.unit() as uow:
             uow.end_read()
-            taken = uow.session.execute(
+            held = uow.session.execute(
                 update(SchedulerLease)
-                .where(SchedulerLease.name == self.name,
-                       or_(SchedulerLease.holder == self.holder, SchedulerLease.expires_at < now))
+                .where(SchedulerLease.name == self.name, or_(mine, SchedulerLease.expires_at < now) if take else mine)
                 .values(holder=self.holder, expires_at=now + self.ttl)
                 .execution_options(synchronize_session=False)).rowcount == 1
-            if not taken:
-                taken = uow.session.execute(
+            if not held and take:
+                held = uow.session.execute(
                     insert_ignore(uow.session, SchedulerLease)
                     .values(name=self.name, holder=self.holder, expires_at=now + self.ttl)
                     .on_conflict_do_nothing(index_elements=["name"])
                     .returning(SchedulerLease.name)).scalar() is not None
             uow.commit()
-            return taken
+        self._held, self._confirmed = held, started
+        return held
 
     def current(self) -> SchedulerLease | None:
         with self.db.unit() as uow:
             return uow.session.get(SchedulerLease, self.name)
 
     def release(self) -> None:
-        with self.db.unit() as uow:
-            uow.end_read()
-            uow.session.execute(update(SchedulerLease)
-                                .where(SchedulerLease.name == self.name, SchedulerLease.holder == self.holder)
-                                .values(expires_at=utcnow() - dt.timedelta(seconds=1))
-                                .execution_options(synchronize_session=False))
-            uow.commit()
+        with self._lock:
+            self._held = False
+            with self.db.unit() as uow:
+                uow.end_read()
+                uow.session.execute(update(SchedulerLease)
+                                    .where(SchedulerLease.name == self.name, SchedulerLease.holder == self.holder)
+                                    .values(expires_at=utcnow() - dt.timedelta(seconds=1))
+                                    .execution_options(synchronize_session=False))
+                uow.commit()
 
 
 def log(message: str) -> None:
@@ -86,77 +117,118 @@ def log(message: str) -> None:
     sys.stderr.flush()
 
 
+def _trigger(every: float | None, cron: str | None, tz):
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from plp.errors import InvalidInput
+
+    try:
+        return (IntervalTrigger(seconds=every, timezone=tz) if every
+                else CronTrigger.from_crontab(cron or os.environ.get("PLP_SCHEDULE") or DEFAULT_CRON, timezone=tz))
+    except ValueError as e:
+        raise InvalidInput(f"invalid schedule: {e}") from None
+
+
+class _Runner:
+    """The two jobs of a scheduler: the check (under the lease) and the lease renewal."""
+
+    def __init__(self, db: Database, lease: Lease, check: Callable[[], tuple[int, int, int]] | None,
+                 max_checks: int | None, stop: Callable[[], None]):
+        self.db, self.lease, self.max_checks, self.stop = db, lease, max_checks, stop
+        self.check = check or self._check
+        self.busy = threading.Lock()
+        self.stopping = threading.Event()
+        self.checks = 0
+        self.waiting = False
+
+    def _check(self) -> tuple[int, int, int]:
+        from plp.dates import now
+        from plp.services.reminders import check as run_check
+
+        # Claims last as long as the lease, and sending stops the moment the lease is lost,
+        # so a scheduler that lost its lease mid-check never races the one that took it.
+        result = run_check(self.db, now=now(), claim=self.lease.ttl, keep_going=self.lease.keep)
+        # Why deliveries failed, once per distinct error (already redacted: no secrets).
+        errors: dict[str, int] = {}
+        for row in result.rows:
+            if row["error"]:
+                errors[row["error"]] = errors.get(row["error"], 0) + 1
+        for error, count in errors.items():
+            log(f"delivery failed ({count} message(s)): {error}")
+        return result.found, result.sent, result.failed
+
+    def job(self) -> None:
+        if self.stopping.is_set():
+            return
+        with self.busy:
+            try:
+                self._job()
+            except Exception as e:  # keep the scheduler alive; the outbox keeps what was not sent
+                from plp.errors import PlpError
+                from plp.notify import Channels
+
+                text = str(e) if isinstance(e, PlpError) else f"{type(e).__name__}: {e}"
+                log(f"check failed: {Channels.from_env().redact(text)}")
+            finally:
+                self.checks += 1
+                if self.max_checks is not None and self.checks >= self.max_checks:
+                    self.stop()
+
+    def _job(self) -> None:
+        if not self.lease.acquire():
+            holder = self.lease.current()
+            if not self.waiting:
+                log(f"waiting: another scheduler ({holder.holder if holder else '?'}) holds the lease")
+            self.waiting = True
+            return
+        if self.waiting:
+            log("lease taken: this scheduler now sends")
+        self.waiting = False
+        found, sent, failed = self.check()
+        log(f"check: found {found}, sent {sent}, failed {failed}")
+        if not self.lease.held:
+            log("lease lost during the check: sending stopped; the new holder sends the rest")
+
+    def renew(self) -> None:
+        # Runs beside a running check too (its own thread): a slow mail server must not
+        # let the lease expire under a check that is still sending.
+        if self.stopping.is_set() or not self.lease.held:
+            return
+        try:
+            if not self.lease.renew():
+                log("lease lost: another scheduler took it over")
+        except Exception as e:  # a database hiccup; ``held`` runs out by itself if it lasts
+            log(f"lease renewal failed: {e}")
+
+
 def run(db: Database, *, every: float | None = None, cron: str | None = None, lease_seconds: float = 120,
         misfire_grace: int = 3600, max_checks: int | None = None,
         check: Callable[[], tuple[int, int, int]] | None = None) -> int:
     """Run until SIGTERM/SIGINT (or ``max_checks``); returns the number of checks made."""
     from apscheduler.schedulers.blocking import BlockingScheduler
-    from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
     from plp.dates import local_tz
-    from plp.errors import InvalidInput, PlpError
 
     tz = local_tz()
-    try:
-        trigger = (IntervalTrigger(seconds=every, timezone=tz) if every
-                   else CronTrigger.from_crontab(cron or os.environ.get("PLP_SCHEDULE") or DEFAULT_CRON, timezone=tz))
-    except ValueError as e:
-        raise InvalidInput(f"invalid schedule: {e}") from None
+    trigger = _trigger(every, cron, tz)
     db.engine  # open and migrate before the first run, so errors show at once
     lease = Lease(db, lease_seconds)
     sched = BlockingScheduler(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1,
                                                          "misfire_grace_time": misfire_grace})
-    busy = threading.Lock()
-    stopping = threading.Event()
-    state = {"checks": 0, "waiting": False}
-
-    def do_check() -> tuple[int, int, int]:
-        from plp.dates import now
-        from plp.services.reminders import check as run_check
-
-        result = run_check(db, now=now())
-        return result.found, result.sent, result.failed
-
-    def job() -> None:
-        if stopping.is_set():
-            return
-        with busy:
-            try:
-                if not lease.acquire():
-                    holder = lease.current()
-                    if not state["waiting"]:
-                        log(f"waiting: another scheduler ({holder.holder if holder else '?'}) holds the lease")
-                    state["waiting"] = True
-                    return
-                if state["waiting"]:
-                    log("lease taken: this scheduler now sends")
-                state["waiting"] = False
-                found, sent, failed = (check or do_check)()
-                log(f"check: found {found}, sent {sent}, failed {failed}")
-            except PlpError as e:
-                log(f"check failed: {e}")
-            except Exception as e:  # keep the scheduler alive; the outbox keeps what was not sent
-                log(f"check failed: {type(e).__name__}: {e}")
-            finally:
-                state["checks"] += 1
-                if max_checks is not None and state["checks"] >= max_checks:
-                    stop()
-
-    def renew() -> None:
-        if not stopping.is_set() and not state["waiting"] and not busy.locked():
-            try:
-                lease.acquire()
-            except Exception as e:  # pragma: no cover - a database hiccup; the next check retries
-                log(f"lease renewal failed: {e}")
 
     def stop(*_: object) -> None:
-        if not stopping.is_set():
-            stopping.set()
+        if not runner.stopping.is_set():
+            runner.stopping.set()
             threading.Thread(target=lambda: sched.shutdown(wait=False), daemon=True).start()
 
-    sched.add_job(job, trigger, id="check", next_run_time=dt.datetime.now(tz) if every else None)
-    sched.add_job(renew, IntervalTrigger(seconds=max(lease_seconds / 3, 1), timezone=tz), id="renew")
+    runner = _Runner(db, lease, check, max_checks, stop)
+    # APScheduler 3 adds a job *paused* when next_run_time=None is passed: leave it out
+    # for the crontab, so the trigger computes the first run; --every checks at once.
+    first = {"next_run_time": dt.datetime.now(tz)} if every else {}
+    sched.add_job(runner.job, trigger, id="check", **first)
+    sched.add_job(runner.renew, IntervalTrigger(seconds=max(lease_seconds / 3, 0.2), timezone=tz), id="renew")
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     what = f"every {every:g} s" if every else f"on '{cron or os.environ.get('PLP_SCHEDULE') or DEFAULT_CRON}'"
     log(f"scheduler started ({what}, {tz.key}); lease holder {lease.holder}")
@@ -165,11 +237,11 @@ def run(db: Database, *, every: float | None = None, cron: str | None = None, le
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        with busy:  # let the running check finish
+        with runner.busy:  # let the running check finish
             pass
         try:
             lease.release()
         except Exception:
             pass
-        log(f"scheduler stopped after {state['checks']} check(s)")
-    return state["checks"]
+        log(f"scheduler stopped after {runner.checks} check(s)")
+    return runner.checks

@@ -61,19 +61,56 @@ def outbox_list(ctx: typer.Context,
                 json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     """Show what waits in the outbox and why (the last delivery error).
 
+    --all adds the messages already sent or cancelled. A message names its
+    recipient (a person, or "webhook"); webhook URLs and passwords are never shown.
+
     Example: plp outbox list
     """
     from plp.dates import show
-    from plp.services.reminders import outbox
+    from plp.services.outbox import outbox
 
     rows = outbox(state(ctx).db, include_sent=all_)
     if json_:
         emit_json(rows)
         return
     table([(r["id"], r["kind"], r["project"], r["item"], r["recipient"], r["channel"], r["status"], r["attempts"],
-            show(r["next_attempt_at"])[:16].replace("T", " ") if r["status"] != "sent" else "",
+            show(r["next_attempt_at"])[:16].replace("T", " ") if r["status"] in ("pending", "failed") else "",
             r["last_error"] or "") for r in rows],
           ["id", "kind", "project", "item", "recipient", "channel", "status", "attempts", "next try", "last error"])
+
+
+@outbox_app.command("retry")
+def outbox_retry(ctx: typer.Context,
+                 message_id: int = typer.Argument(..., metavar="ID", help="The message's id (see 'plp outbox list')."),
+                 now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP)) -> None:
+    """Make a failed, waiting or cancelled message due now; the next check sends it.
+
+    Its attempts so far are kept. A message already sent is refused.
+
+    Example: plp outbox retry 12
+    """
+    from plp import dates
+    from plp.services.outbox import retry
+
+    st = state(ctx)
+    row = retry(st.db, message_id=message_id, now=dates.now(now), actor=st.actor)
+    say(f"outbox message {row['id']} to {row['recipient']} ({row['channel']}) is due now; "
+        f"{row['attempts']} attempt(s) so far")
+
+
+@outbox_app.command("cancel")
+def outbox_cancel(ctx: typer.Context,
+                  message_id: int = typer.Argument(..., metavar="ID", help="The message's id (see 'plp outbox list').")
+                  ) -> None:
+    """Stop delivering a message that has not been sent (it stays listed with --all).
+
+    Example: plp outbox cancel 12
+    """
+    from plp.services.outbox import cancel
+
+    st = state(ctx)
+    row = cancel(st.db, message_id=message_id, actor=st.actor)
+    say(f"outbox message {row['id']} to {row['recipient']} ({row['channel']}) is cancelled")
 
 
 @scheduler_app.command("run")

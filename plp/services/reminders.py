@@ -6,9 +6,9 @@ Exactly once:
   effect writes its deliveries to the outbox, so two ``plp check`` processes never
   create the same reminder twice.
 - Each outbox row is *claimed* by one process (a guarded ``UPDATE`` with a claim
-  that expires), sent, and marked sent. A failed delivery stays in the outbox with
-  its error and is retried by later runs with backoff (5 minutes, doubling, at
-  most 6 hours). Nothing is deleted.
+  that expires), sent, and marked sent (:mod:`plp.services.outbox`). A failed
+  delivery stays in the outbox with its error and is retried by later runs with
+  backoff (5 minutes, doubling, at most 6 hours). Nothing is deleted.
 - The one gap no outbox can close: a process killed after the SMTP server took a
   mail but before the row was marked sent. Its claim expires and the mail is sent
   again: at least once, never lost.
@@ -24,27 +24,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
-import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
-from sqlalchemy import String, case, cast, exists, literal, or_, select, update
+from sqlalchemy import String, case, cast, exists, literal, select
 
 from plp import engine
 from plp.dates import local_tz
 from plp.db import Database, UnitOfWork
 from plp.models import Milestone, Org, OutboxMessage, Person, Project, Reminder, RoleAssignment, WorkflowDef
-from plp.notify import Channels, DeliveryError
+from plp.notify import Channels
 from plp.reminders import DueReminder, Recipient, compose
 from plp.services.common import facts_of, parsed_workflow
+from plp.services.outbox import CLAIM, deliver, outbox  # noqa: F401 - outbox: the listing, kept importable here
 from plp.sqlfuncs import days_between, insert_ignore
 from plp.workflow import AnchoringCriterion, ReminderLadder, Workflow
 
-CLAIM = dt.timedelta(minutes=5)
-BACKOFF_FIRST = dt.timedelta(minutes=5)
-BACKOFF_MAX = dt.timedelta(hours=6)
-BATCH = 200
 
 
 # ------------------------------------------------------------------------ finding
@@ -196,11 +191,6 @@ class Planned:
     def unreachable(self) -> bool:
         return self.recipient is not None and not self.recipient.email
 
-    @staticmethod
-    def unreachable_address(channel: str, address: str) -> bool:
-        """A console delivery to a name, not an address: the person has no email."""
-        return channel == "console" and "@" not in address
-
 
 def plan(r: DueReminder, channels: Channels) -> list[Planned]:
     """The deliveries of one reminder: email (or console) per recipient, one webhook post."""
@@ -211,7 +201,8 @@ def plan(r: DueReminder, channels: Channels) -> list[Planned]:
         else:
             out.append(Planned("console", to, to.email or to.name))
     if channels.webhook_url:
-        out.append(Planned("webhook", None, channels.webhook_url))
+        # The row names the channel, not the URL: a webhook URL is a secret.
+        out.append(Planned("webhook", None, "webhook"))
     return out
 
 
@@ -252,100 +243,6 @@ def write_outbox(uow: UnitOfWork, found: list[DueReminder], channels: Channels, 
     return created
 
 
-# ----------------------------------------------------------------------- delivery
-
-
-def _backoff(attempts: int) -> dt.timedelta:
-    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
-
-
-class _Sender:
-    def __init__(self, channels: Channels):
-        self.channels = channels
-        self._mailer = None
-
-    def send(self, msg: OutboxMessage) -> None:
-        if msg.channel == "email":
-            if self._mailer is None:
-                from plp.notify.email import Mailer
-
-                if not self.channels.smtp_url:
-                    raise DeliveryError("PLP_SMTP_URL is not set")
-                self._mailer = Mailer(self.channels.smtp_url, self.channels.mail_from)
-            self._mailer.send(to_name=msg.recipient, to_addr=msg.address, subject=msg.subject, body=msg.body)
-        elif msg.channel == "webhook":
-            from plp.notify.webhook import post
-
-            post(msg.address, msg.subject, msg.body)
-        else:
-            from plp.notify.console import show
-
-            show(to_name=msg.recipient, subject=msg.subject, body=msg.body)
-
-    def close(self) -> None:
-        if self._mailer is not None:
-            self._mailer.close()
-
-
-def deliver(db: Database, *, now: dt.datetime, channels: Channels) -> list[dict[str, Any]]:
-    """Claim, send and mark every outbox message that is due; report each attempt."""
-    worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    claim_until = now + CLAIM
-    sender = _Sender(channels)
-    results: list[dict[str, Any]] = []
-    try:
-        while True:
-            with db.unit() as uow:
-                ready = (OutboxMessage.status.in_(("pending", "failed")), OutboxMessage.next_attempt_at <= now,
-                         or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
-                # FOR UPDATE SKIP LOCKED (PostgreSQL; SQLite's write lock serialises anyway):
-                # concurrent senders take disjoint batches and never wait on each other.
-                batch = (select(OutboxMessage.id).where(*ready).order_by(OutboxMessage.id).limit(BATCH)
-                         .with_for_update(skip_locked=True))
-                uow.end_read()
-                ids = uow.session.scalars(
-                    update(OutboxMessage).where(OutboxMessage.id.in_(batch.scalar_subquery()), *ready)
-                    .values(claimed_by=worker, claimed_until=claim_until)
-                    .returning(OutboxMessage.id).execution_options(synchronize_session=False)).all()
-                uow.commit()
-                if not ids:
-                    break
-                mine = uow.session.execute(
-                    select(OutboxMessage, Reminder, Project.code)
-                    .join(Reminder, Reminder.id == OutboxMessage.reminder_id)
-                    .join(Project, Project.id == Reminder.project_id)
-                    .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == worker)
-                    .order_by(OutboxMessage.id)).all()
-                uow.end_read()
-            for msg, rem, code in mine:
-                results.append(_attempt(db, sender, msg, rem, code, worker, now))
-    finally:
-        sender.close()
-    return results
-
-
-def _attempt(db: Database, sender: _Sender, msg: OutboxMessage, rem: Reminder, code: str, worker: str,
-             now: dt.datetime) -> dict[str, Any]:
-    error = None
-    try:
-        sender.send(msg)
-        values: dict[str, Any] = dict(status="sent", sent_at=now, attempts=msg.attempts + 1, last_error=None,
-                                      claimed_until=None)
-    except DeliveryError as e:
-        error = str(e)
-        values = dict(status="failed", attempts=msg.attempts + 1, last_error=error[:500],
-                      next_attempt_at=now + _backoff(msg.attempts + 1), claimed_until=None)
-    with db.unit() as uow:
-        uow.end_read()
-        uow.session.execute(update(OutboxMessage).where(OutboxMessage.id == msg.id, OutboxMessage.claimed_by == worker)
-                            .values(**values).execution_options(synchronize_session=False))
-        uow.commit()
-    return {"kind": rem.kind, "project": code, "item": rem.item, "item_id": rem.item_id, "step": rem.step,
-            "recipient": msg.recipient, "channel": msg.channel, "due": rem.due.isoformat(),
-            "status": values["status"], "unreachable": Planned.unreachable_address(msg.channel, msg.address),
-            "error": error}
-
-
 # -------------------------------------------------------------------------- check
 
 
@@ -364,8 +261,13 @@ class CheckResult:
         return sum(1 for r in self.rows if r["status"] == "failed")
 
 
-def check(db: Database, *, now: dt.datetime, dry_run: bool = False, channels: Channels | None = None) -> CheckResult:
-    """Find what is due, write it to the outbox once, and deliver what waits."""
+def check(db: Database, *, now: dt.datetime, dry_run: bool = False, channels: Channels | None = None,
+          claim: dt.timedelta = CLAIM, keep_going: Callable[[], bool] | None = None) -> CheckResult:
+    """Find what is due, write it to the outbox once, and deliver what waits.
+
+    ``claim`` and ``keep_going`` are for the scheduler: its claims last as long as
+    its lease, and it stops sending once the lease is lost (see :func:`deliver`).
+    """
     channels = channels or Channels.from_env()
     with db.unit("plp check") as uow:
         found = find_due(uow, now=now)
@@ -376,19 +278,5 @@ def check(db: Database, *, now: dt.datetime, dry_run: bool = False, channels: Ch
         uow.end_read()
         created = write_outbox(uow, found, channels, now)
         uow.commit()
-    rows = deliver(db, now=now, channels=channels)
+    rows = deliver(db, now=now, channels=channels, claim=claim, keep_going=keep_going)
     return CheckResult(created, rows, unreachable)
-
-
-def outbox(db: Database, *, include_sent: bool = False) -> list[dict[str, Any]]:
-    with db.unit() as uow:
-        q = (select(OutboxMessage, Reminder, Project.code).join(Reminder, Reminder.id == OutboxMessage.reminder_id)
-             .join(Project, Project.id == Reminder.project_id).order_by(OutboxMessage.id))
-        if not include_sent:
-            q = q.where(OutboxMessage.status != "sent")
-        return [{"id": m.id, "kind": r.kind, "project": code, "item": r.item, "step": r.step, "recipient": m.recipient,
-                 "channel": m.channel, "address": m.address, "status": m.status, "attempts": m.attempts,
-                 "next_attempt_at": m.next_attempt_at, "last_error": m.last_error, "subject": m.subject,
-                 "sent_at": m.sent_at}
-                for m, r, code in uow.session.execute(q).all()]
-

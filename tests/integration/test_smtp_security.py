@@ -61,3 +61,52 @@ def test_a_wrong_password_is_a_failed_delivery_with_the_reason(project, cli, tls
         assert server.received() == []
     finally:
         server.stop()
+
+
+class AuthLog:
+    """An authenticator that accepts plp/s3cret and remembers every login it saw."""
+
+    def __init__(self):
+        self.logins: list = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        self.logins.append(auth_data)
+        return _auth(server, session, envelope, mechanism, auth_data)
+
+
+def test_a_login_over_plain_smtp_is_refused_and_the_password_never_leaves(project, cli, monkeypatch):
+    auth = AuthLog()
+    server = SmtpServer(authenticator=auth, auth_require_tls=False).start()  # a server that would take it
+    try:
+        monkeypatch.setenv("PLP_SMTP_URL", f"smtp://plp:s3cret@127.0.0.1:{server.port}")
+        r = cli("check", "--now", "2026-03-31", "--json")
+        assert r.code == 0, r.err
+        [row] = json.loads(r.out)
+        assert (row["channel"], row["status"]) == ("email", "failed")
+        assert row["error"].startswith("PLP_SMTP_URL logs in over plain SMTP") and "?insecure=1" in row["error"]
+        assert auth.logins == [] and server.received() == []
+        listing = cli("outbox", "list")
+        assert "s3cret" not in r.out + r.err + listing.out + listing.err
+    finally:
+        server.stop()
+
+
+def test_a_login_over_plain_smtp_goes_through_when_the_url_says_insecure(project, cli, monkeypatch):
+    auth = AuthLog()
+    server = SmtpServer(authenticator=auth, auth_require_tls=False).start()
+    try:
+        monkeypatch.setenv("PLP_SMTP_URL", f"smtp://plp:s3cret@127.0.0.1:{server.port}?insecure=1")
+        rows = json.loads(cli("check", "--now", "2026-03-31", "--json").out)
+        assert [(r["channel"], r["status"]) for r in rows] == [("email", "sent")]
+        assert len(auth.logins) == 1 and len(server.received()) == 1
+    finally:
+        server.stop()
+
+
+def test_a_bad_smtp_url_does_not_print_its_password(project, plp_bin):
+    r = plp_bin("check", "--now", "2026-03-31", "--json", env={"PLP_SMTP_URL": "smtps://plp:s3cret@mail.example:x"})
+    assert r.code == 0, r.err
+    [row] = json.loads(r.out)
+    assert row["status"] == "failed" and "smtps://plp:***@mail.example:x" in row["error"]
+    listing = plp_bin("outbox", "list", "--json")
+    assert "s3cret" not in r.out + r.err + listing.out + listing.err
