@@ -1,7 +1,7 @@
 """case-insensitive unique names, emails and codes
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 09:00:00
 
 Organisation names, email addresses, project codes and plan codes are unique
