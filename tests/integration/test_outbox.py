@@ -266,18 +266,33 @@ def test_the_webhook_payload_escapes_only_ampersand_and_angle_brackets():
     assert unescaped == "*A <b> & «c»*\n\n<!here> *x* 5 > 3 &amp;"
 
 
+def _downgrade_to(db_path, revision: str) -> None:
+    """A real database of an older schema: Alembic's own downgrade, not a faked version number."""
+    from alembic import command
+
+    from plp.db import Database
+    from plp.migrations import config
+
+    db = Database(str(db_path))
+    cfg = config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+    db.dispose()
+
+
 def test_upgrading_an_older_database_removes_stored_webhook_urls_and_passwords(two, cli, monkeypatch, db_path):
     from plp.db import Database
 
     monkeypatch.setenv("PLP_WEBHOOK_URL", f"http://127.0.0.1:{free_port()}/services/T0/B0/t0psecret")
     check(cli)
+    _downgrade_to(db_path, "0004")
     # As revision 0004 stored it: the webhook URL as the address, a password quoted in an error.
     url = "https://hooks.example.org/services/T0/B0/t0psecret"
     query(db_path, "UPDATE outbox SET address = :u, last_error = :e WHERE channel = 'webhook'",
           u=url, e=f"webhook {url}: HTTP 500")
     query(db_path, "UPDATE outbox SET last_error = 'SMTP smtp://plp:hunter2pw@mail.example: refused' "
                    "WHERE channel = 'console'")
-    query(db_path, "UPDATE alembic_version SET version_num = '0004'")
     db = Database(str(db_path))
     db.engine  # migrates
     db.dispose()
