@@ -1,12 +1,13 @@
 """Carrying out the moves time makes (plp/services/timed.py), each exactly once.
 
 Exactly once, under the outbox's discipline:
-- each move first inserts its unique key into ``timed_move`` (``ON CONFLICT DO
-  NOTHING``); only the process whose insert took effect goes on;
-- the change itself is a version-guarded update of the project (and of the
-  condition or review row it concerns), written with its history event (actor
-  ``scheduler``, with the reason) and its notification in the outbox, all in one
-  transaction. A check killed midway leaves each move whole or absent; a second
+- each move opens its write transaction with the project's version-guarded
+  update, then inserts its unique key into ``timed_move`` (``ON CONFLICT DO
+  NOTHING``); only the process whose insert took effect goes on, and a process
+  that loses the guard rolls back before its key is ever committed;
+- the change (to the project, and the condition or review row it concerns) is
+  written with its history event (actor ``scheduler``, with the reason) and its
+  notification in the outbox, all in that one transaction. A check killed midway leaves each move whole or absent; a second
   check at the same time, or a check run again, finds the key and skips.
 - a move that loses to a concurrent change (the project changed between the read
   and the write) is left for the next check.
@@ -84,17 +85,13 @@ def apply(db: Database, move: Move, *, today: dt.date, now: dt.datetime, channel
                 return "no longer due"
             p = uow.session.get(Project, move.project_id)
             message = notice(uow, fresh)
-            uow.end_read()
-            taken = uow.session.execute(
-                insert_ignore(uow.session, TimedMove).values(key=fresh.key, kind=fresh.kind, project_id=p.id,
-                                                             due=fresh.due, at=now)
-                .on_conflict_do_nothing(index_elements=["key"]).returning(TimedMove.id)).scalar()
-            if taken is None:
+            # Each effect starts with the project's guarded bump, which ends the read
+            # transaction; the key is taken after it, in the write transaction, so a
+            # move that loses the bump never leaves its key behind.
+            failed = EFFECTS[fresh.kind](uow, p, fresh, today, now)
+            if failed:
                 uow.session.rollback()
-                return "done before"
-            if not EFFECTS[fresh.kind](uow, p, fresh, today, now):
-                uow.session.rollback()
-                return "no longer due"
+                return failed
             write_outbox(uow, [message], channels, now)
             commit_change(uow, p)
             move.effect = fresh.effect
@@ -103,46 +100,68 @@ def apply(db: Database, move: Move, *, today: dt.date, now: dt.datetime, channel
         return "deferred"
 
 
+def _take(uow: UnitOfWork, move: Move, now: dt.datetime) -> bool:
+    """Insert the move's unique key; False when another check made the move first."""
+    taken = uow.session.execute(
+        insert_ignore(uow.session, TimedMove).values(key=move.key, kind=move.kind, project_id=move.project_id,
+                                                     due=move.due, at=now)
+        .on_conflict_do_nothing(index_elements=["key"]).returning(TimedMove.id)).scalar()
+    return taken is not None
+
+
+def _bump_and_take(uow: UnitOfWork, p: Any, move: Move, now: dt.datetime, **changes: Any) -> str | None:
+    uow.bump(p, **changes)
+    return None if _take(uow, move, now) else "done before"
+
+
 def _event(uow: UnitOfWork, move: Move, kind: str, **more: Any) -> None:
     uow.event(kind, dict(move.data, reason=move.reason, effect=move.effect, due=move.due.isoformat(), **more),
               move.project_id)
 
 
-def _condition(uow: UnitOfWork, p: Any, move: Move, today: dt.date, now: dt.datetime) -> bool:
+def _condition(uow: UnitOfWork, p: Any, move: Move, today: dt.date, now: dt.datetime) -> str | None:
     changes: dict[str, Any] = {}
     if move.effect == "hold":
         wf = workflow_of(uow, p)
         review = durations.add(today, wf.hold_review_after) if wf.hold_review_after else None
         changes = {"status": "on_hold", "held_on": today, "review_on": review, "dormant_since": None,
                    "gate_planned_on": None, "ready_since": None}
-    uow.bump(p, **changes)
+    failed = _bump_and_take(uow, p, move, now, **changes)
+    if failed:
+        return failed
     done = uow.session.execute(update(Condition).where(Condition.id == move.item_id, Condition.status == "open")
                                .values(status="missed").execution_options(synchronize_session=False))
     if done.rowcount != 1:
-        return False
+        return "no longer due"
     _event(uow, move, "condition_missed", status=p.status,
            review_on=p.review_on.isoformat() if move.effect == "hold" and p.review_on else None)
-    return True
+    return None
 
 
-def _hold_review(uow: UnitOfWork, p: Any, move: Move, today: dt.date, now: dt.datetime) -> bool:
-    uow.bump(p)
-    _event(uow, move, "hold_review_due")
-    return True
+def _hold_review(uow: UnitOfWork, p: Any, move: Move, today: dt.date, now: dt.datetime) -> str | None:
+    failed = _bump_and_take(uow, p, move, now)
+    if not failed:
+        _event(uow, move, "hold_review_due")
+    return failed
 
 
-def _dormant(uow: UnitOfWork, p: Any, move: Move, today: dt.date, now: dt.datetime) -> bool:
+def _dormant(uow: UnitOfWork, p: Any, move: Move, today: dt.date, now: dt.datetime) -> str | None:
     if move.effect == "stop":
-        uow.bump(p, status="stopped", gate_planned_on=None, ready_since=None, review_on=None)
-        _event(uow, move, "project_stopped", status="stopped")
+        failed = _bump_and_take(uow, p, move, now, status="stopped", gate_planned_on=None, ready_since=None,
+                                review_on=None)
+        if not failed:
+            _event(uow, move, "project_stopped", status="stopped")
     else:
-        uow.bump(p, dormant_since=today)
-        _event(uow, move, "project_dormant", status=p.status, dormant_since=today.isoformat())
-    return True
+        failed = _bump_and_take(uow, p, move, now, dormant_since=today)
+        if not failed:
+            _event(uow, move, "project_dormant", status=p.status, dormant_since=today.isoformat())
+    return failed
 
 
-def _lapse(uow: UnitOfWork, p: Any, move: Move, today: dt.date, now: dt.datetime) -> bool:
-    uow.bump(p)
+def _lapse(uow: UnitOfWork, p: Any, move: Move, today: dt.date, now: dt.datetime) -> str | None:
+    failed = _bump_and_take(uow, p, move, now)
+    if failed:
+        return failed
     d = move.data
     # The lapse counts from the day after the last valid day, which is never after today.
     day = dt.date.fromisoformat(d["valid_until"]) + dt.timedelta(days=1)
@@ -153,19 +172,21 @@ def _lapse(uow: UnitOfWork, p: Any, move: Move, today: dt.date, now: dt.datetime
                                      "ref": d["ref"], "date": day.isoformat(), "outcome": "lapsed",
                                      "lapse_of": d["lapse_of"], "valid_until": d["valid_until"],
                                      "decision_point": d["decision_point"], "reason": move.reason}, p.id)
-    return True
+    return None
 
 
-def _benefit(uow: UnitOfWork, p: Any, move: Move, today: dt.date, now: dt.datetime) -> bool:
-    uow.bump(p)
+def _benefit(uow: UnitOfWork, p: Any, move: Move, today: dt.date, now: dt.datetime) -> str | None:
+    failed = _bump_and_take(uow, p, move, now)
+    if failed:
+        return failed
     done = uow.session.execute(update(BenefitReview)
                                .where(BenefitReview.project_id == p.id, BenefitReview.review == move.data["review"],
                                       BenefitReview.opened_at.is_(None))
                                .values(opened_at=now).execution_options(synchronize_session=False))
     if done.rowcount == 0:
-        return False
+        return "no longer due"
     _event(uow, move, "benefit_review_opened", goals=done.rowcount)
-    return True
+    return None
 
 
 EFFECTS = {"condition_missed": _condition, "hold_review": _hold_review, "dormant": _dormant,

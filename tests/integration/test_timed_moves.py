@@ -232,7 +232,8 @@ def test_two_concurrent_checks_make_each_move_once(main_project, cli, db_path):
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 0 for p in procs), [o[1] for o in outs]
-    applied = [r for out, _ in outs for r in moves(json.loads(out)) if r["status"] == "applied"]
+    rows = [r for out, _ in outs for r in moves(json.loads(out))]
+    applied = [r for r in rows if r["status"] == "applied"]
     keys = sorted((r["kind"], r["project"], r["item_id"]) for r in applied)
     assert len(keys) == len(set(keys)) == 6  # two conditions and four hold reviews, each once
     r = cli("project", "history", "vdc", "--json")
