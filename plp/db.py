@@ -30,7 +30,7 @@ from sqlmodel import Session
 from plp.errors import ConcurrentChange, PlpError
 
 #: The Alembic revision the models correspond to; a test keeps this true.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 DEFAULT_DB = "plp.db"
 

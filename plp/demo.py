@@ -97,16 +97,23 @@ def run(st: "State", *, lang: str = "en", output: str | None = None) -> None:
     print()
     _area_portal(story)
     print()
+    from plp.demo_time import benefit_review, conditional_approval
+
+    conditional_approval(story)
+    print()
     _region(story)
     print()
     _summary(db, lang)
     print()
     folder = _write_reports(db, target, output)
     print()
+    benefit_review(story)
+    print()
     print(f"The example is in {db.display.removeprefix('sqlite:///')}. Look around:")
     shown = target if target != DEMO_FILE else DEMO_FILE
     print(f"  plp --db {shown} project show vdc")
     print(f"  plp --db {shown} project history smartskog")
+    print(f"  plp --db {shown} project history lading")
     print(f"  plp --db {shown} gate status smartskog")
     print(f"  plp --db {shown} measure list")
     print(f"  plp --db {shown} trust report")

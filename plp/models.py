@@ -62,6 +62,12 @@ class Project(SQLModel, table=True):
     ready_since: dt.datetime | None = None
     created_at: dt.datetime
     created_by: str
+    # Time rules (plp/services/timed.py): a hold's start and review date, when the
+    # hold was found dormant, and the benefit follow-up after completion (open|closed).
+    held_on: dt.date | None = None
+    review_on: dt.date | None = None
+    dormant_since: dt.date | None = None
+    follow_up: str | None = None
 
 
 class ProjectOwner(SQLModel, table=True):
@@ -126,6 +132,7 @@ class Anchoring(SQLModel, table=True):
     ref: str  # case number, e.g. "PS 12/16"
     date: dt.date
     outcome: str  # approved|refused|lapsed
+    valid_until: dt.date | None = None  # e.g. the end of the budget year the decision is tied to
 
 
 class Decision(SQLModel, table=True):
@@ -297,6 +304,54 @@ class TrustAnswer(SQLModel, table=True):
     framework: int
     comment: str | None = Field(default=None, sa_column=Column(Text))
     created_at: dt.datetime
+
+
+# ------------------------------------------------------------------ time rules
+
+
+class Condition(SQLModel, table=True):
+    """A condition a go decision was made on: open until met, or missed after its date."""
+
+    __tablename__ = "decision_condition"
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    decision_id: int = Field(foreign_key="decision.id")
+    decision_point: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    due: dt.date = Field(index=True)
+    status: str = "open"  # open|met|missed
+    met_on: dt.date | None = None
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class BenefitReview(SQLModel, table=True):
+    """One effect goal at one benefit review after completion (review 1 is the first)."""
+
+    __tablename__ = "benefit_review"
+    __table_args__ = (UniqueConstraint("project_id", "goal_id", "review"),)
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    goal_id: int = Field(foreign_key="goal.id")
+    review: int
+    after: str  # the workflow's duration, e.g. 6m
+    due: dt.date = Field(index=True)
+    opened_at: dt.datetime | None = None
+    achieved: str | None = None  # yes|partly|no
+    value: str | None = Field(default=None, sa_column=Column(Text))
+    recorded_on: dt.date | None = None
+    recorded_by: str | None = None
+
+
+class TimedMove(SQLModel, table=True):
+    """A move the check made because time passed; the unique key makes it happen once."""
+
+    __tablename__ = "timed_move"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)  # "kind:item:step", like a reminder's
+    kind: str
+    project_id: int = Field(foreign_key="project.id", index=True)
+    due: dt.date
+    at: dt.datetime
 
 
 # ------------------------------------------------ uniqueness regardless of case

@@ -37,6 +37,8 @@ RULES: dict[str, Rule] = {
     "anchoring.record": Rule((), "a person from one of the project's owner organisations", owner_member=True),
     "role.assign": Rule(("sponsor",), "the sponsor", until="sponsor"),
     "workflow.migrate": Rule(("sponsor",), "the sponsor", until="sponsor"),
+    "condition.met": Rule(("sponsor", "steering", "leader"), "the sponsor, a steering group member or the leader"),
+    "benefit.record": Rule(("sponsor", "steering", "leader"), "the sponsor, a steering group member or the leader"),
 }
 
 REQUIRE_IDENTITY = "require-identity"

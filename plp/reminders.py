@@ -121,6 +121,10 @@ _T = {
 
 def compose(r: DueReminder, to: Recipient) -> tuple[str, str]:
     """Subject and plain-text body of ``r`` for ``to``, in ``to.lang``."""
+    from plp import timed_texts
+
+    if r.kind in timed_texts.KINDS:  # the notices of the moves time makes
+        return timed_texts.compose(r, to)
     t = _T.get(to.lang, _T["nn"])
     v = dict(r.extra, name=to.name, item=r.item, code=r.code, project=r.project, due=r.due.isoformat(),
              days=abs(r.days))

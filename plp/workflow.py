@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
+from plp import durations
 from plp.errors import NotFound, WorkflowError
 
 LANGS = ("nn", "nb", "en")
@@ -27,6 +28,9 @@ OUTCOMES = ("go", "rework", "hold", "resume", "stop")
 GOAL_LEVELS = ("societal", "effect", "result")
 STATUSES = ("active", "on_hold", "stopped", "completed")
 CRITERION_KINDS = ("role", "goals", "checklist", "anchoring", "milestones")
+
+#: A length of time in a workflow file: 90d, 6w, 6m, 1y (or a number of days).
+Duration = Annotated[str, BeforeValidator(durations.check)]
 
 
 # --------------------------------------------------------------------------- schema
@@ -117,6 +121,9 @@ class DecisionPoint(_Strict):
     deciders: list[str] = Field(min_length=1)
     outcomes: list[Literal["go", "rework", "hold", "resume", "stop"]] = Field(min_length=1)
     criteria: list[Criterion] = []
+    # A condition of a conditional go that is still open after its date: put the
+    # project on hold (with the reason) or only tell the sponsor, steering group and leader.
+    on_condition_missed: Literal["hold", "notify"] = "notify"
 
     @property
     def closing(self) -> bool:
@@ -145,6 +152,12 @@ class Workflow(_Strict):
     phases: list[Phase] = Field(min_length=1)
     decision_points: list[DecisionPoint] = Field(min_length=1)
     reminders: ReminderLadder = ReminderLadder()
+    # Time rules (plp/services/timed.py): the review of a hold, when a hold turns
+    # dormant and what that does, and the benefit reviews after completion.
+    hold_review_after: Duration | None = None
+    dormant_after: Duration | None = None
+    on_dormant: Literal["mark", "stop"] = "mark"
+    benefit_reviews: list[Duration] = []
 
     @field_validator("name")
     @classmethod
@@ -188,11 +201,24 @@ class Workflow(_Strict):
         return self.to_json()
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json", by_alias=True), ensure_ascii=False, sort_keys=True)
+        data = self.model_dump(mode="json", by_alias=True)
+        # Time rules left at their defaults are left out, so a file that does not use
+        # them keeps the fingerprint it had before they existed.
+        for key, default in TIME_RULE_DEFAULTS.items():
+            if data.get(key) == default:
+                data.pop(key)
+        for dp in data["decision_points"]:
+            if dp.get("on_condition_missed") == "notify":
+                dp.pop("on_condition_missed")
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "Workflow":
         return cls.model_validate_json(text)
+
+
+TIME_RULE_DEFAULTS: dict[str, Any] = {"hold_review_after": None, "dormant_after": None, "on_dormant": "mark",
+                                      "benefit_reviews": []}
 
 
 # ----------------------------------------------------------------- YAML with lines
@@ -393,6 +419,41 @@ def _check_semantics(wf: Workflow, data: Any) -> list[tuple[int | None, str]]:
         for i, key in enumerate(phases):
             if key not in visited and not any(key in m for _, m in out):
                 out.append((at("phases", i, "key"), f"phase '{key}' is unreachable from the first phase '{phases[0]}'"))
+    return out + _check_time_rules(wf, at, seen)
+
+
+def _check_time_rules(wf: Workflow, at: Any, phases: dict[str, int]) -> list[tuple[int | None, str]]:
+    """The time rules must fit the decision points: a hold must be possible where they need one."""
+    out: list[tuple[int | None, str]] = []
+    by_from = {dp.from_: dp for dp in wf.decision_points}
+    for i, dp in enumerate(wf.decision_points):
+        if dp.on_condition_missed != "hold":
+            continue
+        if dp.to is None:
+            out.append((at("decision_points", i, "on_condition_missed"),
+                        f"decision point {dp.key}: on_condition_missed: hold on the closing decision point "
+                        f"(the project is completed, it cannot be put on hold)"))
+        elif dp.to in phases and dp.to in by_from and "hold" not in by_from[dp.to].outcomes:
+            out.append((at("decision_points", i, "on_condition_missed"),
+                        f"decision point {dp.key}: on_condition_missed: hold, but {by_from[dp.to].key} "
+                        f"(after phase '{dp.to}') has no 'hold' outcome"))
+    holds = any("hold" in dp.outcomes for dp in wf.decision_points)
+    for key in ("hold_review_after", "dormant_after"):
+        if getattr(wf, key) is not None and not holds:
+            out.append((at(key), f"{key}: no decision point has a 'hold' outcome"))
+    if wf.on_dormant == "stop" and wf.dormant_after is None:
+        out.append((at("on_dormant"), "on_dormant: stop needs dormant_after (how long a hold lasts before)"))
+    if wf.hold_review_after and wf.dormant_after and (
+            durations.approx_days(wf.dormant_after) <= durations.approx_days(wf.hold_review_after)):
+        out.append((at("dormant_after"), f"dormant_after ({wf.dormant_after}) must be longer than "
+                                         f"hold_review_after ({wf.hold_review_after})"))
+    lengths = [durations.approx_days(d) for d in wf.benefit_reviews]
+    for j in range(1, len(lengths)):
+        if lengths[j] <= lengths[j - 1]:
+            out.append((at("benefit_reviews", j), f"benefit_reviews: {wf.benefit_reviews[j]} must come after "
+                                                  f"{wf.benefit_reviews[j - 1]}"))
+    if wf.benefit_reviews and "effect" not in wf.goal_levels:
+        out.append((at("benefit_reviews"), "benefit_reviews: the workflow has no 'effect' goal level to review"))
     return out
 
 

@@ -31,18 +31,22 @@ def anchor_record(
     date: str = typer.Option(..., "--date", help="Date of the decision, YYYY-MM-DD."),
     outcome: str = typer.Option("approved", "--outcome", help="approved, refused or lapsed."),
     kind: Optional[str] = typer.Option(None, "--kind", help="political or administrative (follows from the body)."),
+    valid_until: Optional[str] = typer.Option(None, "--valid-until",
+                                              help="Last day the approval holds (a budget year, a deadline); "
+                                                   "after it the check records a lapse."),
     now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP),
 ) -> None:
     """Record an owner's formal decision on the project.
 
-    Example: plp anchor record vdc --org Iveland --body kommunestyre --ref "PS 12/16" --date 2016-03-10
+    Example: plp anchor record vdc --org Iveland --body kommunestyre --ref "PS 12/16" --date 2016-03-10 --valid-until 2016-12-31
     """
     from plp.dates import parse_date, today
     from plp.services.anchoring import record
 
     st = state(ctx)
     a = record(st.db, code=code, org=org, body=body, ref=ref, date=parse_date(date, "--date"), today=today(now),
-               outcome=outcome, kind=kind, actor=st.actor)
+               outcome=outcome, kind=kind, actor=st.actor,
+               valid_until=parse_date(valid_until, "--valid-until") if valid_until else None)
     say(f"Recorded {a.kind} anchoring for {org} in {code}: {a.body} {a.ref} {a.date.isoformat()} ({a.outcome}).")
 
 
@@ -60,8 +64,8 @@ def anchor_list(ctx: typer.Context, code: str = typer.Argument(..., help="Projec
     if json_:
         emit_json(rows)
     else:
-        table([(a["org"], a["body"], a["ref"], a["date"], a["outcome"], a["kind"]) for a in rows],
-              ["owner", "body", "case", "date", "outcome", "kind"])
+        table([(a["org"], a["body"], a["ref"], a["date"], a["outcome"], a["kind"], a.get("valid_until") or "")
+               for a in rows], ["owner", "body", "case", "date", "outcome", "kind", "valid until"])
 
 
 @gate_app.command("status")
@@ -86,6 +90,12 @@ def gate_status(ctx: typer.Context, code: str = typer.Argument(..., help="Projec
     out(f"{g['project']}: {g['label']} ({g['from_phase']} → {to})")
     if g["status"] == "on_hold":
         out("The project is on hold: it accepts only resume or stop.")
+        if g.get("hold"):
+            h = g["hold"]
+            out(f"On hold since {h['held_on']}" + (f", review on {h['review_on']}" if h["review_on"] else "")
+                + (f"; dormant since {h['dormant_since']}" if h["dormant_since"] else "") + ".")
+    for c in g.get("conditions", []):
+        out(f"  condition #{c['id']} ({c['status']}, due {c['due']}): {c['text']}")
     if g["planned_on"]:
         out(f"Decision meeting planned {g['planned_on']}.")
     for c in g["criteria"]:
@@ -121,6 +131,12 @@ def decide(
     if_version: Optional[int] = typer.Option(None, "--if-version",
                                              help="Refuse if the project changed since this version "
                                                   "(see 'project show --json')."),
+    condition: List[str] = typer.Option([], "--condition", help="go on condition that ...; repeat for each "
+                                                                "(each with its --condition-due)."),
+    condition_due: List[str] = typer.Option([], "--condition-due", help="By when the condition must be met, "
+                                                                        "YYYY-MM-DD; one per --condition."),
+    review_on: Optional[str] = typer.Option(None, "--review-on", help="hold: when to review it (default: the "
+                                                                      "workflow's hold_review_after)."),
     now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP),
 ) -> None:
     """Record a decision at the project's next decision point.
@@ -129,15 +145,26 @@ def decide(
     rework stays in the phase for a new round; hold pauses the project, which then
     accepts only resume or stop; stop ends it.
 
+    go may carry conditions that must be met by a date (--condition TEXT
+    --condition-due DATE); hold may name its review date (--review-on DATE).
+
     Example: plp decide vdc go --by "Kari Nordmann" --note "Main project approved" --attendee "Ola Nordmann"
+
+    Example: plp decide vdc go --by "Kari Nordmann" --condition "Iveland confirms its financing" --condition-due 2026-03-01
     """
     from plp.dates import parse_date, today
+    from plp.errors import InvalidInput
     from plp.services.decisions import decide as record_decision
 
     st = state(ctx)
     day = today(now)
+    if len(condition) != len(condition_due):
+        raise InvalidInput(f"give one --condition-due per --condition ({len(condition)} conditions, "
+                           f"{len(condition_due)} due dates)")
+    conds = [(text, parse_date(due, "--condition-due")) for text, due in zip(condition, condition_due)]
     r = record_decision(st.db, code=code, outcome=outcome, by=by, date=parse_date(date, "--date") if date else day,
-                        today=day, note=note, attendees=attendee, if_version=if_version, actor=st.actor)
+                        today=day, note=note, attendees=attendee, if_version=if_version, conditions=conds,
+                        review_on=parse_date(review_on, "--review-on") if review_on else None, actor=st.actor)
     if r.status == "completed":
         say(f"{r.decision_point}: {outcome}. {code} is completed.")
     elif r.status == "stopped":
@@ -147,4 +174,5 @@ def decide(
     elif outcome == "rework":
         say(f"{r.decision_point}: rework. {code} stays in {r.phase}, round {r.round}.")
     else:
-        say(f"{r.decision_point}: {outcome}. {code} is now in {r.phase}.")
+        say(f"{r.decision_point}: {outcome}. {code} is now in {r.phase}."
+            + (f" Open conditions: {len(conds)} (see 'plp condition list {code}')." if conds else ""))

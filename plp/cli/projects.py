@@ -90,6 +90,7 @@ def project_show(ctx: typer.Context, code: str = typer.Argument(..., help="Proje
         planned = f", meeting planned {d['gate_planned_on']}" if d["gate_planned_on"] else ""
         rnd = f", round {d['round']}" if d["round"] > 1 else ""
         out(f"  next       {d['next_decision_point']} (ready: {yes_no(d['ready'])}{rnd}{planned})")
+    _show_time_rules(d)
     out("  owners     " + ", ".join(f"{o['org']} ({o['grade']}{', lead' if o['lead'] else ''})" for o in d["owners"]))
     if d["roles"]:
         out("  roles      " + ", ".join(f"{r['person']} ({labels.role(r['role'], lang)})" for r in d["roles"]))
@@ -103,12 +104,33 @@ def project_show(ctx: typer.Context, code: str = typer.Argument(..., help="Proje
               ["id", "milestone", "due", "done", "responsible", "phase"], title="Milestones")
     if d["anchoring"]:
         out("")
-        table([(a["org"], a["body"], a["ref"], a["date"], a["outcome"], a["kind"]) for a in d["anchoring"]],
-              ["owner", "body", "case", "date", "outcome", "kind"], title="Anchoring")
+        table([(a["org"], a["body"], a["ref"], a["date"], a["outcome"], a["kind"], a["valid_until"] or "")
+               for a in d["anchoring"]], ["owner", "body", "case", "date", "outcome", "kind", "valid until"],
+              title="Anchoring")
+    if d["conditions"]:
+        out("")
+        table([(c["id"], c["decision_point"], c["due"], c["status"] + (" (overdue)" if c["overdue"] else ""),
+                c["text"]) for c in d["conditions"]], ["id", "decision point", "due", "status", "condition"],
+              title="Conditions")
+    if d["benefit_reviews"]:
+        out("")
+        table([(r["review"], r["after"], r["due"], g["goal_id"], g["goal"], g["achieved"] or "", g["value"] or "")
+               for r in d["benefit_reviews"] for g in r["goals"]],
+              ["review", "after", "due", "goal", "effect goal", "achieved", "value"], title="Benefit reviews")
     if d["decisions"]:
         out("")
         table([(x["decision_point"], labels.outcome(x["outcome"], lang), x["by"], x["date"], x["note"])
                for x in d["decisions"]], ["decision point", "outcome", "by", "date", "note"], title="Decisions")
+
+
+def _show_time_rules(d: dict) -> None:
+    """The hold and the benefit follow-up, in one line each."""
+    if d["hold"]:
+        h = d["hold"]
+        out(f"  on hold    since {h['held_on']}" + (f", review on {h['review_on']}" if h["review_on"] else "")
+            + (f", DORMANT since {h['dormant_since']}" if h["dormant_since"] else ""))
+    if d["follow_up"]:
+        out(f"  benefits   follow-up {d['follow_up']} ({d['benefit_status']})")
 
 
 class _Labels:

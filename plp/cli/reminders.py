@@ -27,6 +27,9 @@ def check(ctx: typer.Context,
           json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     """Find due and overdue milestones, waiting decisions and missing anchoring; send each reminder once.
 
+    Also makes the moves time makes, once each, as the actor 'scheduler': missed
+    conditions, hold reviews, dormant holds, expired anchoring, benefit reviews.
+
     Channels come from PLP_SMTP_URL / PLP_MAIL_FROM (email) and PLP_WEBHOOK_URL;
     people without an email address get the reminder on the console.
 
@@ -45,7 +48,12 @@ def check(ctx: typer.Context,
         if len(result.rows) > SHOWN:
             say(f"... and {len(result.rows) - SHOWN} more (use --json for all)")
     verb = "would send" if dry_run else "sent"
-    summary = f"found {result.found}, {verb} {len(result.rows) if dry_run else result.sent}"
+    moves = [r for r in result.rows if r["channel"] == "move"]
+    deliveries = len(result.rows) - len(moves) if dry_run else result.sent
+    summary = f"found {result.found}, {verb} {deliveries}"
+    if moves:
+        applied = sum(r["status"] == "applied" for r in moves)
+        summary += f", {'would move' if dry_run else 'moved'} {len(moves) if dry_run else applied}"
     if not dry_run:
         summary += f", failed {result.failed}"
     if result.unreachable:

@@ -5,6 +5,9 @@ on when the file was made, so importing a newer export into Outlook or Google
 updates the events instead of adding copies:
 
 - a milestone: ``{code}-milestone-{id}-{stamp}@plp``;
+- a condition's deadline, a hold's review, an anchoring's expiry, a benefit review:
+  ``{code}-condition-{id}-...``, ``{code}-review-{held_on}-...``, ``{code}-expiry-{id}-...``,
+  ``{code}-benefit-{n}-...``;
 - the k-th meeting at a decision point in a round: ``{code}-{BP}-r{round}-m{k}-{stamp}@plp``.
   While it is planned the event stands on the planned date; the decision that
   ends it moves the same event to the decision's date and names the outcome.
@@ -79,6 +82,10 @@ def build(projects: list[dict[str, Any]], *, lang: str, now: dt.datetime, name: 
             event(_uid(p, f"{d.decision_point}-r{d.round}-m{k}"), d.date,
                   f"{p.code}: {label} – {t('ics_decided', outcome=outcome)}", "\n".join(lines), p.version,
                   t("decision_point"))
+        for x in item.get("dates", []):  # the time rules: deadlines, reviews, expiries
+            label = t(x["kind"])
+            summary = f"{'✓ ' if x['done'] else ''}{p.code}: {label}" + (f" – {x['text']}" if x["text"] else "")
+            event(_uid(p, x["what"]), x["date"], summary, f"{head}\n{label}", p.version, label)
         planned = item["planned"]
         if planned:
             k = seen.get((planned["decision_point"], planned["round"]), 0) + 1

@@ -65,15 +65,22 @@ def check_anchoring(body: str, kind: str | None, outcome: str, ref: str) -> tupl
 
 
 def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.date, today: dt.date,
-           outcome: str = "approved", kind: str | None = None, actor: str) -> Anchoring:
+           outcome: str = "approved", kind: str | None = None, valid_until: dt.date | None = None,
+           actor: str) -> Anchoring:
     """Record an owner's formal decision on the project.
 
     The kind follows from the body (a council or committee is political, the chief
     executive or a company board administrative); a ``kind`` that contradicts the
-    body is refused.
+    body is refused. ``valid_until`` ties an approval to a budget year or a deadline:
+    after it the check records a lapse (plp/services/timed.py).
     """
     body_key, expected = check_anchoring(body, kind, outcome, ref)
     not_after_today(date, today, "decision date")
+    if valid_until is not None:
+        if outcome != "approved":
+            raise InvalidInput("--valid-until goes with an approval only")
+        if valid_until < date:
+            raise InvalidInput(f"valid-until {valid_until.isoformat()} is before the decision date {date.isoformat()}")
     with db.unit(actor) as uow:
         p = get_project(uow, code)
         ensure_open(p)
@@ -83,10 +90,11 @@ def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.d
         permissions.check(uow, "anchoring.record", p)
         uow.bump(p)
         a = Anchoring(project_id=p.id, org_id=o.id, body=body_key, kind=expected, ref=ref, date=date,
-                      outcome=outcome)
+                      outcome=outcome, valid_until=valid_until)
         uow.add(a)
         uow.flush()
-        uow.event("anchoring_recorded", {"anchoring_id": a.id, "org": o.name, "org_id": o.id, "body": body_key, "kind": expected,
-                                         "ref": ref, "date": date.isoformat(), "outcome": outcome}, p.id)
+        uow.event("anchoring_recorded", {"anchoring_id": a.id, "org": o.name, "org_id": o.id, "body": body_key,
+                                         "kind": expected, "ref": ref, "date": date.isoformat(), "outcome": outcome,
+                                         **({"valid_until": valid_until.isoformat()} if valid_until else {})}, p.id)
         commit_change(uow, p)
         return a

@@ -13,6 +13,7 @@ from plp.db import Database
 from plp.errors import ConcurrentChange, InvalidInput, NotAllowed
 from plp.models import Decision
 from plp.workflow import OUTCOMES
+from plp.services import conditions as timed_rules
 from plp.services.common import (
     commit_change,
     choose,
@@ -34,7 +35,8 @@ def gate_status(db: Database, *, code: str, lang: str = "en") -> dict[str, Any]:
         p = get_project(uow, code)
         gate = gate_of(uow, p)
         base = {"project": p.code, "phase": p.phase, "status": p.status, "round": p.round,
-                "planned_on": p.gate_planned_on.isoformat() if p.gate_planned_on else None}
+                "planned_on": p.gate_planned_on.isoformat() if p.gate_planned_on else None,
+                **_time_rules(uow, p)}
         if gate is None:
             return dict(base, decision_point=None, label=None, from_phase=p.phase, to_phase=None,
                         ready=False, deciders=[], criteria=[])
@@ -44,6 +46,15 @@ def gate_status(db: Database, *, code: str, lang: str = "en") -> dict[str, Any]:
                     deciders=list(dp.deciders),
                     outcomes=list(dp.outcomes) + (["resume"] if "hold" in dp.outcomes else []),
                     criteria=[{"key": c.key, "met": c.met, "detail": c.detail} for c in gate.criteria])
+
+
+def _time_rules(uow: Any, p: Any) -> dict[str, Any]:
+    """The hold and the conditions not met yet, for ``gate status``."""
+    from plp.services.projects import hold_dict
+
+    open_ = [c for c in timed_rules.conditions_of(uow, [p.id]) if c.status != "met"]
+    return {"hold": hold_dict(p), "conditions": [{"id": c.id, "decision_point": c.decision_point, "text": c.text,
+                                                  "due": c.due.isoformat(), "status": c.status} for c in open_]}
 
 
 def plan_gate(db: Database, *, code: str, date: dt.date, today: dt.date, actor: str) -> str:
@@ -69,6 +80,7 @@ def check_decision(outcome: str, note: str | None) -> None:
 
 def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, today: dt.date,
            note: str | None = None, attendees: list[str] | None = None, if_version: int | None = None,
+           conditions: list[tuple[str, dt.date]] | None = None, review_on: dt.date | None = None,
            actor: str) -> engine.Outcome:
     """Record a decision at the project's next decision point.
 
@@ -76,10 +88,13 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
     group in PLP) may decide. ``go`` needs every criterion met; rework, hold and stop
     can always be decided, since they are how a sponsor reacts to a gate that is not
     ready. With ``if_version`` the decision is refused when the project changed
-    since the caller read that version.
+    since the caller read that version. ``conditions`` (text, due date) make a go
+    conditional; ``review_on`` dates the review of a hold (see services/conditions.py).
     """
     check_decision(outcome, note)
     not_after_today(date, today, "decision date")
+    conditions = conditions or []
+    timed_rules.check_decision(outcome, conditions, review_on, date)
     with db.unit(actor) as uow:
         p = get_project(uow, code)
         if if_version is not None and p.version != if_version:
@@ -97,14 +112,17 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
             raise NotAllowed(f"{decider.name} may not decide at {dp.key}: only the {who} of {p.code} may")
         present = names_of(uow, attendees)
         result = engine.decide(wf, phase=p.phase, status=p.status, round=p.round, outcome=outcome, gate=gate)
+        timed_rules.check_at(dp, conditions)
         decided_in_round = p.round
         uow.bump(p, phase=result.phase, status=result.status, round=result.round, gate_planned_on=None,
-                 ready_since=None)
+                 ready_since=None,
+                 **timed_rules.project_fields(wf, result, date, review_on, p, facts.goal_levels))
         to_phase = result.phase if result.status not in engine.END_STATES and result.phase != result.from_phase else None
         decision_id = uow.insert(Decision, project_id=p.id, decision_point=dp.key, round=decided_in_round,
                                  outcome=outcome, from_phase=result.from_phase, to_phase=to_phase, by_id=decider.id,
                                  date=date, note=note, attendees=json.dumps(present, ensure_ascii=False))
-        uow.event("decision_taken", {
+        extra = timed_rules.after_decision(uow, p, wf, dp, result, decision_id, date, conditions)
+        uow.event("decision_taken", {**extra,
             "decision_id": decision_id, "decision_point": dp.key, "outcome": outcome, "by": decider.name,
             "by_id": decider.id, "date": date.isoformat(), "decided_round": decided_in_round, "to_phase": to_phase,
             "note": note, "attendees": present, "from_phase": result.from_phase, "phase": result.phase,

@@ -83,6 +83,7 @@ def migrate_project(db: Database, *, code: str, to_version: int, actor: str,
         orphan_ticks = sorted(facts.ticked - {i.key for ph in target.phases for i in ph.checklist})
         undefined_roles = sorted({role for role in facts.roles if role not in target.roles})
         notes = _notes(target, facts, orphan_ticks, undefined_roles, before, after)
+        notes += _time_rule_notes(uow, p, current, target)
         result = {
             "code": p.code, "workflow": current.name, "from_version": current.version, "to_version": to_version,
             "phase": p.phase, "status": p.status,
@@ -179,4 +180,26 @@ def _notes(target: Workflow, facts: engine.GateFacts, orphan_ticks: list[str], u
                      + "; ".join(c.detail for c in after.unmet))
     elif after.ready and not before.ready:
         notes.append(f"{after.decision_point.key} is ready now")
+    return notes
+
+
+def _time_rule_notes(uow: UnitOfWork, p: Project, current: Workflow, target: Workflow) -> list[str]:
+    """How the target's time rules treat what the project carries: open conditions, a hold.
+
+    Nothing already set moves: a condition keeps its date, a hold its review date;
+    from the move on, the check applies the target's rules.
+    """
+    from plp.services.conditions import conditions_of
+
+    notes: list[str] = []
+    rules = {dp.key: dp.on_condition_missed for dp in target.decision_points}
+    old_rules = {dp.key: dp.on_condition_missed for dp in current.decision_points}
+    for c in conditions_of(uow, [p.id]):
+        if c.status == "open" and rules.get(c.decision_point, "notify") != old_rules.get(c.decision_point, "notify"):
+            notes.append(f"open condition {c.id} ({c.decision_point}, due {c.due.isoformat()}) now follows "
+                         f"on_condition_missed: {rules.get(c.decision_point, 'notify')}")
+    if p.status == "on_hold" and (current.dormant_after, current.on_dormant) != (target.dormant_after,
+                                                                                  target.on_dormant):
+        notes.append(f"the hold now turns {'stopped' if target.on_dormant == 'stop' else 'dormant'} after "
+                     f"{target.dormant_after or 'never'} (was {current.dormant_after or 'never'})")
     return notes

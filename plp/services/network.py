@@ -32,6 +32,7 @@ from plp.models import Decision, Milestone, NetworkMeeting, Org, Person, Project
 from plp.reports import criteria
 from plp.reports.labels import Labels
 from plp.services.common import clean_text, facts_of, names_of, not_after_today, workflow_of
+from plp.services import timed_report
 from plp.services.plans import measure_rows
 
 WINDOW = dt.timedelta(weeks=6)
@@ -88,7 +89,8 @@ def agenda(db: Database, *, now: dt.datetime, lang: str) -> dict[str, Any]:
         sections: dict[str, dict[str, list]] = {}
 
         def section(org: str) -> dict[str, list]:
-            return sections.setdefault(org, {"decisions": [], "gates": [], "overdue": [], "measures": []})
+            return sections.setdefault(org, {"decisions": [], "gates": [], "overdue": [], "measures": [],
+                                             "deadlines": []})
 
         for d in s.exec(select(Decision).where(Decision.date > since, Decision.date <= today)
                         .order_by(Decision.date, Decision.id)).all():
@@ -142,6 +144,9 @@ def agenda(db: Database, *, now: dt.datetime, lang: str) -> dict[str, Any]:
                     "id": r["id"], "plan": r["plan"], "title": r["title"], "status": r["status"],
                     "status_label": t("measure_" + r["status"]), "last_changed": changed.isoformat(),
                     "days": (today - changed).days, "projects": r["projects"]})
+
+        for org, item in timed_report.agenda_items(uow, projects, lead, today, horizon, t):
+            section(org or t("no_org"))["deadlines"].append(item)
 
         for o in orgs.values():  # every municipality gets its slot on the agenda
             if o.kind in ("municipality", "county"):

@@ -149,8 +149,33 @@ def show_project(db: Database, *, code: str, today: dt.date) -> dict[str, Any]:
                            "from_phase": d.from_phase, "to_phase": d.to_phase,
                            "attendees": json.loads(d.attendees)} for d in decisions],
             "anchoring": [{"org": org.name, "body": a.body, "ref": a.ref, "date": a.date.isoformat(),
-                           "outcome": a.outcome, "kind": a.kind} for a, org in anchoring],
+                           "outcome": a.outcome, "kind": a.kind,
+                           "valid_until": a.valid_until.isoformat() if a.valid_until else None}
+                          for a, org in anchoring],
+            **time_rules_of(uow, p, today),
         }
+
+
+def time_rules_of(uow: Any, p: Project, today: dt.date) -> dict[str, Any]:
+    """What the time rules add to ``project show``: conditions, the hold, benefit follow-up."""
+    from plp.services import conditions as timed_rules
+
+    reviews = timed_rules.benefits_of(uow, p)
+    return {
+        "conditions": [timed_rules.condition_dict(c, p.code, today) for c in timed_rules.conditions_of(uow, [p.id])],
+        "hold": hold_dict(p),
+        "dormant": p.status == "on_hold" and p.dormant_since is not None,
+        "follow_up": p.follow_up,
+        "benefit_status": timed_rules.benefit_status(p, reviews, today),
+        "benefit_reviews": reviews,
+    }
+
+
+def hold_dict(p: Project) -> dict[str, Any] | None:
+    if p.status != "on_hold" or p.held_on is None:
+        return None
+    return {"held_on": p.held_on.isoformat(), "review_on": p.review_on.isoformat() if p.review_on else None,
+            "dormant_since": p.dormant_since.isoformat() if p.dormant_since else None}
 
 
 def milestone_dict(m: Milestone, people: dict[int | None, str], today: dt.date) -> dict[str, Any]:

@@ -268,15 +268,20 @@ def check(db: Database, *, now: dt.datetime, dry_run: bool = False, channels: Ch
     ``claim`` and ``keep_going`` are for the scheduler: its claims last as long as
     its lease, and it stops sending once the lease is lost (see :func:`deliver`).
     """
+    from plp.services.timed_apply import run as run_moves
+
     channels = channels or Channels.from_env()
+    # The moves time makes come first (plp/services/timed.py): their notices are then
+    # delivered below, and a project they put on hold sends no active reminders.
+    moved = run_moves(db, now=now, dry_run=dry_run, channels=channels)
     with db.unit("plp check") as uow:
         found = find_due(uow, now=now)
         planned = [(r, p) for r in found for p in plan(r, channels)]
-        unreachable = sorted({p.recipient.name for _, p in planned if p.unreachable})
+        unreachable = sorted({p.recipient.name for _, p in planned if p.unreachable} | set(moved.unreachable))
         if dry_run:
-            return CheckResult(len(found), [_row(r, p, "would send") for r, p in planned], unreachable)
+            return CheckResult(len(found), moved.rows + [_row(r, p, "would send") for r, p in planned], unreachable)
         uow.end_read()
         created = write_outbox(uow, found, channels, now)
         uow.commit()
     rows = deliver(db, now=now, channels=channels, claim=claim, keep_going=keep_going)
-    return CheckResult(created, rows, unreachable)
+    return CheckResult(created, moved.rows + rows, unreachable)

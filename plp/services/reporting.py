@@ -33,6 +33,7 @@ from plp.services.common import (
     workflow_label_of,
     workflow_of,
 )
+from plp.services import timed_report
 from plp.services.plans import measure_rows
 from plp.workflow import GOAL_LEVELS
 
@@ -103,7 +104,10 @@ def status_report(db: Database, *, code: str, today: dt.date, lang: str) -> dict
                        "role_label": wf.roles[role].labels.get(lang) if role in wf.roles else role}
                       for role, person in roles_of(uow, p)],
             "gate": _gate(uow, p, lang),
+            "time_rules": timed_report.for_project(uow, p, today, t),
         }
+        report["status_label"] = timed_report.status_label(p, report["status_label"], t,
+                                                           report["time_rules"]["benefit_status"])
     report["goals"] = [{"level": level, "level_label": label.get(lang),
                         "items": [{"text": g.text, "indicator": g.indicator, "target": g.target}
                                   for g in goals if g.level == level]}
@@ -170,7 +174,10 @@ def portfolio(db: Database, *, today: dt.date, lang: str, by: str | None = None)
                 "red": sum(m["light"] == "red" for m in ms), "yellow": sum(m["light"] == "yellow" for m in ms),
                 "owners": [{"org": org.name, "grade": po.grade, "lead": po.lead} for po, org in owners.get(p.id, [])],
                 "measures": [{"id": m["id"], "title": m["title"]} for m in measures if p.code in m["projects"]],
+                **timed_report.portfolio_fields(uow, p, today),
             })
+            rows[-1]["status_label"] = timed_report.status_label(p, rows[-1]["status_label"], t,
+                                                                 rows[-1]["benefit_status"])
     if by is None:
         return rows
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -206,7 +213,7 @@ def calendar(db: Database, *, code: str | None = None) -> list[dict[str, Any]]:
                 dp = wf.decision_point_from(p.phase)
                 gate = {"decision_point": dp.key, "round": p.round, "date": p.gate_planned_on, "labels": dp.labels}
             out.append({"project": p, "workflow": wf, "lead": lead, "milestones": ms, "decisions": ds,
-                        "planned": gate, "people": people})
+                        "planned": gate, "people": people, "dates": timed_report.calendar_dates(uow, p)})
         return out
 
 

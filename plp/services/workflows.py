@@ -278,12 +278,30 @@ def compare(old: Workflow, new: Workflow) -> list[dict[str, Any]]:
                     decision_point=key, old=before, new=after)
         _compare_criteria(key, a.criteria, dp.criteria, add)
 
+    _compare_time_rules(old, new, add)
+
     # --- the reminder ladder
     for field in type(old.reminders).model_fields:
         a_val, b_val = getattr(old.reminders, field), getattr(new.reminders, field)
         if a_val != b_val:
             add("reminders", "changed", field, f"reminders: {field} {a_val} → {b_val}", old=a_val, new=b_val)
     return out
+
+
+def _compare_time_rules(old: Workflow, new: Workflow, add: Any) -> None:
+    """The time rules: hold review, dormancy, benefit reviews, and each decision point's condition rule."""
+    for field in ("hold_review_after", "dormant_after", "on_dormant", "benefit_reviews"):
+        a_val, b_val = getattr(old, field), getattr(new, field)
+        if a_val != b_val:
+            add("time_rules", "changed", field, f"time rules: {field} {a_val or '-'} → {b_val or '-'}",
+                old=a_val, new=b_val)
+    old_dps = {dp.key: dp for dp in old.decision_points}
+    for dp in new.decision_points:
+        before = old_dps.get(dp.key)
+        if before is not None and before.on_condition_missed != dp.on_condition_missed:
+            add("time_rules", "changed", dp.key, f"decision point {dp.key}: on_condition_missed "
+                                                 f"{before.on_condition_missed} → {dp.on_condition_missed}",
+                decision_point=dp.key, old=before.on_condition_missed, new=dp.on_condition_missed)
 
 
 def _compare_criteria(key: str, before: list[Any], after: list[Any], add: Any) -> None:

@@ -1,0 +1,134 @@
+"""What the reports show of the time rules: the hold, conditions, anchoring validity, benefits.
+
+One function per report shape, read inside the report's unit of work; the
+wording comes from ``plp/reports/labels.yaml`` in the report's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import select
+
+from plp.db import UnitOfWork
+from plp.models import Anchoring, Org, Project
+from plp.reports.labels import Labels
+from plp.services import conditions as timed_rules
+from plp.services.projects import hold_dict
+
+
+def status_label(p: Project, base: str, t: Labels, benefit: str | None = None) -> str:
+    """The status in words, marked dormant, and with the benefit follow-up of a completed project."""
+    if p.status == "on_hold" and p.dormant_since is not None:
+        base = f"{base} ({t('dormant')})"
+    if benefit:
+        base = f"{base} · {t('benefit_follow_up')}: {t('benefit_' + benefit)}"
+    return base
+
+
+def for_project(uow: UnitOfWork, p: Project, today: dt.date, t: Labels) -> dict[str, Any]:
+    """The time rules of one project, with one line of text per item for the report."""
+    reviews = timed_rules.benefits_of(uow, p)
+    conds = timed_rules.conditions_of(uow, [p.id])
+    lines: list[str] = []
+    hold = hold_dict(p)
+    if hold:
+        parts = [t("tr_hold", since=hold["held_on"])]
+        if hold["review_on"]:
+            parts.append(t("tr_review", date=hold["review_on"]))
+        if hold["dormant_since"]:
+            parts.append(t("tr_dormant", date=hold["dormant_since"]))
+        lines.append(", ".join(parts))
+    for c in conds:
+        state = (t("tr_condition_met", date=c.met_on.isoformat()) if c.status == "met" and c.met_on
+                 else t("tr_condition_" + c.status))
+        lines.append(t("tr_condition", dp=c.decision_point, due=c.due.isoformat(), text=c.text) + f" ({state})")
+    for a, org in uow.session.exec(select(Anchoring, Org.name).join(Org, Org.id == Anchoring.org_id)
+                                   .where(Anchoring.project_id == p.id, Anchoring.valid_until.is_not(None))
+                                   .order_by(Anchoring.valid_until)).all():
+        lines.append(t("tr_valid_until", org=org, ref=a.ref, date=a.valid_until.isoformat()))
+    for r in reviews:
+        head = t("tr_benefit", n=r["review"], after=r["after"], due=r["due"])
+        answers = [f"{g['goal']}: {t('achieved_' + g['achieved'])} ({g['value']})" for g in r["goals"] if g["achieved"]]
+        waiting = t("tr_benefit_waiting") if r["due"] <= today.isoformat() else t("tr_benefit_later")
+        tail = "; ".join(answers + ([] if r["done"] else [waiting]))
+        lines.append(f"{head}: {tail}")
+    return {"hold": hold, "dormant": bool(hold and hold["dormant_since"]),
+            "conditions": [timed_rules.condition_dict(c, p.code, today) for c in conds],
+            "benefit_reviews": reviews, "benefit_status": timed_rules.benefit_status(p, reviews, today),
+            "lines": lines}
+
+
+def portfolio_fields(uow: UnitOfWork, p: Project, today: dt.date) -> dict[str, Any]:
+    """The few time-rule facts a portfolio row carries."""
+    reviews = timed_rules.benefits_of(uow, p) if p.follow_up else []
+    return {"dormant": p.status == "on_hold" and p.dormant_since is not None,
+            "held_on": p.held_on.isoformat() if p.status == "on_hold" and p.held_on else None,
+            "review_on": p.review_on.isoformat() if p.status == "on_hold" and p.review_on else None,
+            "follow_up": p.follow_up, "benefit_status": timed_rules.benefit_status(p, reviews, today)}
+
+
+def agenda_items(uow: UnitOfWork, projects: dict[int, Project], lead: dict[int, str], today: dt.date,
+                 horizon: dt.date, t: Labels) -> list[tuple[str | None, dict[str, Any]]]:
+    """(municipality, item) for the network agenda: deadlines passed or within the window.
+
+    Under the lead owner: conditions not met, holds to review or dormant, benefit
+    reviews due. Under the owner itself: an approval that expires within the window.
+    """
+    out: list[tuple[str | None, dict[str, Any]]] = []
+    open_ = ("active", "on_hold")
+
+    def add(org: str | None, p: Project, text: str, date: str) -> None:
+        out.append((org, {"project": p.code, "name": p.name, "text": text, "date": date}))
+
+    for c in timed_rules.conditions_of(uow):
+        p = projects[c.project_id]
+        # An open condition near its date; a missed one while its project waits on hold.
+        if (c.status == "open" and p.status in open_ and c.due <= horizon) or (
+                c.status == "missed" and p.status == "on_hold"):
+            state = t("tr_condition_" + c.status)
+            add(lead.get(p.id), p, t("tr_condition", dp=c.decision_point, due=c.due.isoformat(), text=c.text)
+                + f" ({state})", c.due.isoformat())
+    for p in projects.values():
+        hold = hold_dict(p)
+        if hold and (hold["dormant_since"] or (hold["review_on"] and hold["review_on"] <= horizon.isoformat())):
+            parts = [t("tr_hold", since=hold["held_on"])]
+            if hold["review_on"]:
+                parts.append(t("tr_review", date=hold["review_on"]))
+            if hold["dormant_since"]:
+                parts.append(t("tr_dormant", date=hold["dormant_since"]))
+            add(lead.get(p.id), p, ", ".join(parts), hold["review_on"] or hold["held_on"])
+        if p.follow_up == "open":
+            for r in timed_rules.benefits_of(uow, p):
+                if not r["done"] and r["due"] <= horizon.isoformat():
+                    add(lead.get(p.id), p, t("tr_benefit", n=r["review"], after=r["after"], due=r["due"]), r["due"])
+    for a, org in uow.session.exec(select(Anchoring, Org.name).join(Org, Org.id == Anchoring.org_id)
+                                   .where(Anchoring.valid_until.is_not(None), Anchoring.valid_until <= horizon,
+                                          Anchoring.valid_until >= today - dt.timedelta(weeks=6))).all():
+        p = projects[a.project_id]
+        if p.status in open_:
+            add(org, p, t("tr_valid_until", org=org, ref=a.ref, date=a.valid_until.isoformat()),
+                a.valid_until.isoformat())
+    out.sort(key=lambda x: (x[1]["date"], x[1]["project"]))
+    return out
+
+
+def calendar_dates(uow: UnitOfWork, p: Project) -> list[dict[str, Any]]:
+    """The time rules' dates for the calendar: condition deadlines, the review of a hold,
+    expiries of anchoring, benefit reviews. ``what`` names the event for a stable UID."""
+    out: list[dict[str, Any]] = []
+    for c in timed_rules.conditions_of(uow, [p.id]):
+        out.append({"what": f"condition-{c.id}", "kind": "ics_condition", "date": c.due, "text": c.text,
+                    "done": c.status == "met"})
+    if p.status == "on_hold" and p.review_on and p.held_on:
+        out.append({"what": f"review-{p.held_on.isoformat()}", "kind": "ics_review", "date": p.review_on,
+                    "text": "", "done": False})
+    for a, org in uow.session.exec(select(Anchoring, Org.name).join(Org, Org.id == Anchoring.org_id)
+                                   .where(Anchoring.project_id == p.id, Anchoring.valid_until.is_not(None))).all():
+        out.append({"what": f"expiry-{a.id}", "kind": "ics_expiry", "date": a.valid_until, "text": f"{org} {a.ref}",
+                    "done": False})
+    for r in timed_rules.benefits_of(uow, p):
+        out.append({"what": f"benefit-{r['review']}", "kind": "ics_benefit", "date": dt.date.fromisoformat(r["due"]),
+                    "text": f"{r['review']} ({r['after']})", "done": r["done"]})
+    return out
