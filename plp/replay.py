@@ -307,6 +307,12 @@ def _measure_status(r: Replay, eid: int, actor: str, pid: int | None, d: dict[st
         r.put("measure", d["measure_id"], eid, status=_g(d, "status"), note=_g(d, "note"))
 
 
+def _status_moved(r: Replay, eid: int, actor: str, pid: int | None, d: dict[str, Any]) -> None:
+    """A move the check made (plp/services/timed_apply.py): the event says the status it left."""
+    if pid is not None:
+        r.put("project", pid, eid, status=_g(d, "status"))
+
+
 def _setting_changed(r: Replay, eid: int, actor: str, pid: int | None, d: dict[str, Any]) -> None:
     if isinstance(d.get("key"), str):
         r.put("setting", d["key"], eid, value=_g(d, "to"))
@@ -326,4 +332,7 @@ _HANDLERS: dict[str, Callable[[Replay, int, str, int | None, dict[str, Any]], No
     "measure_added": _measure_added,
     "measure_status": _measure_status,
     "setting_changed": _setting_changed,
+    "condition_missed": _status_moved,
+    "project_dormant": _status_moved,
+    "project_stopped": _status_moved,
 }

@@ -168,7 +168,8 @@ def _lapse(uow: UnitOfWork, p: Any, move: Move, today: dt.date, now: dt.datetime
     aid = uow.insert(Anchoring, project_id=p.id, org_id=d["org_id"], body=d["body"], kind=d["kind"], ref=d["ref"],
                      date=day, outcome="lapsed")
     # The same event kind as any anchoring, so the audit cross-check sees the row.
-    uow.event("anchoring_recorded", {"anchoring_id": aid, "org": move.item, "body": d["body"], "kind": d["kind"],
+    uow.event("anchoring_recorded", {"anchoring_id": aid, "org": move.item, "org_id": d["org_id"],
+                                     "body": d["body"], "kind": d["kind"],
                                      "ref": d["ref"], "date": day.isoformat(), "outcome": "lapsed",
                                      "lapse_of": d["lapse_of"], "valid_until": d["valid_until"],
                                      "decision_point": d["decision_point"], "reason": move.reason}, p.id)
