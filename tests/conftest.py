@@ -65,14 +65,35 @@ def pg_server():
         cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory, pg_server) -> Path | None:
+    """One migrated SQLite file per run, copied for each test (migrating per test is slow)."""
+    if pg_server is not None:
+        return None
+    from plp.db import Database
+
+    path = tmp_path_factory.mktemp("template") / "plp.db"
+    db = Database(str(path), create=True)
+    db.engine  # creates and migrates
+    db.dispose()  # the last connection checkpoints the WAL into the file
+    assert not Path(f"{path}-wal").exists()
+    return path
+
+
 _counter = {"n": 0}
 
 
 @pytest.fixture
-def db_path(tmp_path, pg_server):
-    """This test's database: a SQLite file, or a fresh PostgreSQL database from the template."""
+def db_path(tmp_path, pg_server, sqlite_template):
+    """This test's initialised database: a copy of the SQLite template, or a PostgreSQL database from it.
+
+    A test that wants a database file that does not exist yet uses another path
+    and runs ``plp init`` on it.
+    """
     if pg_server is None:
-        yield tmp_path / "plp.db"
+        path = tmp_path / "plp.db"
+        shutil.copy(sqlite_template, path)  # keeps the template's 0600
+        yield path
         return
     from sqlalchemy import text
 
@@ -162,7 +183,9 @@ def query(target, sql: str, **params):
     """Run one SQL statement against the test database; returns all rows."""
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(f"sqlite:///{target}" if isinstance(target, Path) else target)
+    from sqlalchemy.engine import URL
+
+    engine = create_engine(URL.create("sqlite", database=str(target)) if isinstance(target, Path) else target)
     try:
         with engine.begin() as conn:
             result = conn.execute(text(sql), params)

@@ -41,8 +41,8 @@ def anchor_record(
     from plp.services.anchoring import record
 
     st = state(ctx)
-    a = record(st.db, code=code, org=org, body=body, ref=ref, date=parse_date(date, "--date"), today=today(now),
-               outcome=outcome, kind=kind, actor=st.actor)
+    a = record(st.db, code=code, org=org, body=body, ref=ref, date=parse_date(date, "--date"),
+               today=today(now, writes=True), outcome=outcome, kind=kind, actor=st.actor)
     say(f"Recorded {a.kind} anchoring for {org} in {code}: {a.body} {a.ref} {a.date.isoformat()} ({a.outcome}).")
 
 
@@ -106,7 +106,7 @@ def gate_plan(ctx: typer.Context, code: str = typer.Argument(..., help="Project 
 
     st = state(ctx)
     d = parse_date(date, "--date")
-    dp = plan_gate(st.db, code=code, date=d, today=today(now), actor=st.actor)
+    dp = plan_gate(st.db, code=code, date=d, today=today(now, writes=True), actor=st.actor)
     say(f"{dp} of {code} is planned for {d.isoformat()}.")
 
 
@@ -135,7 +135,7 @@ def decide(
     from plp.services.decisions import decide as record_decision
 
     st = state(ctx)
-    day = today(now)
+    day = today(now, writes=True)
     r = record_decision(st.db, code=code, outcome=outcome, by=by, date=parse_date(date, "--date") if date else day,
                         today=day, note=note, attendees=attendee, if_version=if_version, actor=st.actor)
     if r.status == "completed":

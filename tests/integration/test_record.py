@@ -145,7 +145,7 @@ def test_a_backup_made_while_others_write_is_consistent(team, cli, db_path, tmp_
         assert goals == events  # never half a change
         con.close()
         assert cli("--db", str(copy), "audit", "verify").code == 0
-    assert_one_line_error(cli("db", "backup", str(copies[0])), contains="already exists")
+    assert_one_line_error(cli("db", "backup", str(copies[0])), contains="is a database; plp will not overwrite it")
 
 
 def test_backup_of_postgresql_gives_pg_dump_advice(cli):
@@ -172,6 +172,7 @@ def test_export_and_import_round_trip_with_nothing_lost(team, cli, tmp_path, pg_
         targets.append(f"{base}/plp_import")
     original = json.loads(first.read_text(encoding="utf-8"))
     original.pop("exported_at")
+    assert cli("--db", targets[0], "init").code == 0  # a new file: plp init first, then import
     for target in targets:
         assert cli("--db", target, "import", "json", str(first)).code == 0
         again = json.loads(cli("--db", target, "export", "json").out)
