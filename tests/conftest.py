@@ -55,7 +55,7 @@ def pg_server():
     with admin.connect() as conn:
         conn.execute(text("DROP DATABASE IF EXISTS plp_template WITH (FORCE)"))
         conn.execute(text("CREATE DATABASE plp_template"))
-    template_url = url.rsplit("/", 1)[0] + "/plp_template"
+    template_url = _database_url(url, "plp_template")
     db = Database(template_url)
     db.engine  # runs the Alembic migrations on PostgreSQL
     db.dispose()
@@ -83,6 +83,13 @@ def sqlite_template(tmp_path_factory, pg_server) -> Path | None:
 _counter = {"n": 0}
 
 
+def _database_url(server_url: str, name: str) -> str:
+    """The URL of database ``name`` on the server of ``server_url`` (SQLAlchemy's URL tools, no string surgery)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture
 def db_path(tmp_path, pg_server, sqlite_template):
     """This test's initialised database: a copy of the SQLite template, or a PostgreSQL database from it.
@@ -102,7 +109,7 @@ def db_path(tmp_path, pg_server, sqlite_template):
     name = f"plp_test_{os.getpid()}_{_counter['n']}"
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name} TEMPLATE plp_template"))
-    yield f"{base}/{name}"
+    yield _database_url(base + "/postgres", name)
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 

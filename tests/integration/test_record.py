@@ -215,13 +215,14 @@ def test_import_refuses_a_database_that_has_data(team, cli, tmp_path, db_path):
 def test_an_existing_database_gets_its_history_chained_by_the_migration(tmp_path):
     """A database written before the audit chain existed (schema 0003) verifies after the upgrade."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import URL
 
     from plp import migrations
     from plp.audit import verify
     from plp.db import Database
 
     path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(URL.create("sqlite", database=str(path)))
     migrations.upgrade(engine, "0003")
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO workflow_def (id, name, version, definition, source, sha256, loaded_at) "
