@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -30,6 +29,7 @@ from sqlmodel import Session
 
 from plp.errors import ConcurrentChange, PlpError
 from plp.files import PRIVATE
+from plp.redact import password_in, redact, remember_secret
 
 #: The Alembic revision the models correspond to; a test keeps this true.
 HEAD_REVISION = "0004"
@@ -55,7 +55,7 @@ def resolve_target(target: str | None) -> URL:
     target = target or os.environ.get("PLP_DB") or DEFAULT_DB
     if "://" not in target:
         return URL.create("sqlite", database=str(Path(target).expanduser().resolve()))
-    remember_secret(_password_in(target))
+    remember_secret(password_in(target))
     try:
         url = make_url(target)
         url.port  # noqa: B018  (make_url defers checking the port until it is read)
@@ -68,37 +68,6 @@ def resolve_target(target: str | None) -> URL:
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     return url
-
-
-# ------------------------------------------------------------------ secrets
-# Passwords of database URLs seen in this process; every error line is cleaned of them.
-_SECRETS: set[str] = set()
-#: ``scheme://user:password@`` in any text; greedy to the last ``@`` of the word, as a
-#: password may itself hold an unescaped ``@``.
-_URL_PASSWORD = re.compile(r"(\b[A-Za-z][\w+.-]*://[^\s/:@]*:)\S*@")
-_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
-
-
-def _password_in(target: str) -> str | None:
-    """The password in a URL as typed, found even where the URL does not parse."""
-    match = re.match(r"[^:]*://[^/:@]*:(.*)@", target)
-    return match.group(1) if match else None
-
-
-def remember_secret(secret: str | None) -> None:
-    if secret and len(secret) >= 2:  # one character would blank out half of every message
-        from urllib.parse import quote, unquote
-
-        _SECRETS.update({secret, unquote(secret), quote(secret, safe="")})
-
-
-def redact(text: str) -> str:
-    """``text`` without any password of a database URL: for every error and log line."""
-    text = _URL_PASSWORD.sub(r"\1***@", text)
-    text = _KEYWORD_PASSWORD.sub(r"\1***", text)
-    for secret in sorted(_SECRETS, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
 
 
 def utcnow() -> dt.datetime:

@@ -111,17 +111,3 @@ def _guarded(path: Path, fill: Callable[[Path], object]) -> None:
             fill(tmp)
     except OSError as e:
         raise PlpError(f"cannot write {path}: {e.strerror or e}") from None
-
-
-@contextmanager
-def private_umask() -> Iterator[None]:
-    """Files created inside the block are readable by the owner only.
-
-    The umask is process-wide, so this is for short, single-threaded moments such
-    as opening a new SQLite database (its -wal and -shm files take the same mode).
-    """
-    old = os.umask(0o077)
-    try:
-        yield
-    finally:
-        os.umask(old)

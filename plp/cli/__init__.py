@@ -140,7 +140,7 @@ def _describe(e: Exception) -> str:
 
 
 def _error(message: str) -> None:
-    from plp.db import redact
+    from plp.redact import redact
 
     # The last guard for secrets: whatever raised, no database password reaches the screen.
     message = redact(" ".join(message.split("\n")))
