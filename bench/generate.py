@@ -49,7 +49,7 @@ def generate(target: str, *, projects: int, milestones: int = 20, seed: int = 1,
     rnd = random.Random(seed)
     today = today or dt.date.today()
     now = utcnow()
-    db = Database(target)
+    db = Database(target, create=True)  # a new file, as plp init makes it
     wf, path = find("plp")
     with db.unit("bench") as uow:
         uow.end_read()

@@ -23,11 +23,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from sqlalchemy import create_engine, event, text, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from plp.errors import ConcurrentChange, PlpError
+from plp.files import PRIVATE
+from plp.redact import password_in, redact, remember_secret
 
 #: The Alembic revision the models correspond to; a test keeps this true.
 HEAD_REVISION = "0007"
@@ -44,27 +46,35 @@ def forget_actors() -> None:
     _ACTORS.clear()
 
 
-def resolve_target(target: str | None) -> str:
-    """A SQLAlchemy URL from ``--db``, ``PLP_DB`` or the default ``plp.db``."""
+def resolve_target(target: str | None) -> URL:
+    """A SQLAlchemy URL from ``--db``, ``PLP_DB`` or the default ``plp.db``.
+
+    A file path becomes a URL through SQLAlchemy's URL object, never by gluing
+    strings: ``?``, ``#``, ``%`` and spaces in a path stay part of the file name.
+    """
     target = target or os.environ.get("PLP_DB") or DEFAULT_DB
-    if "://" in target:
-        # psycopg (3) is the driver plp ships with; plain postgresql:// would mean psycopg2.
-        for prefix in ("postgresql://", "postgres://"):
-            if target.startswith(prefix):
-                return "postgresql+psycopg://" + target[len(prefix):]
-        return target
-    return "sqlite:///" + str(Path(target).expanduser().resolve())
+    if "://" not in target:
+        return URL.create("sqlite", database=str(Path(target).expanduser().resolve()))
+    remember_secret(password_in(target))
+    try:
+        url = make_url(target)
+        url.port  # noqa: B018  (make_url defers checking the port until it is read)
+    except Exception as e:
+        raise PlpError(f"invalid database URL {redact(target)}: {redact(_first_line(e))}") from None
+    remember_secret(url.password)
+    if url.port is not None and not 0 < url.port < 65536:
+        raise PlpError(f"invalid database URL {redact(target)}: port {url.port} is not between 1 and 65535")
+    # psycopg (3) is the driver plp ships with; plain postgresql:// would mean psycopg2.
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _sqlite_engine(url: str) -> Engine:
-    path = url.removeprefix("sqlite:///")
-    parent = Path(path).parent
-    if path and path != ":memory:" and not parent.is_dir():
-        raise PlpError(f"cannot create the database: folder {parent} does not exist")
+def _sqlite_engine(url: URL) -> Engine:
     engine = create_engine(url, connect_args={"timeout": 30})
     sync = os.environ.get("PLP_SQLITE_SYNCHRONOUS", "FULL").upper()
     if sync not in ("OFF", "NORMAL", "FULL", "EXTRA"):
@@ -91,38 +101,81 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 class Database:
-    """One database target; the engine is created and migrated on first use."""
+    """One database target; the engine is created and migrated on first use.
 
-    def __init__(self, target: str | None = None):
-        self.url = resolve_target(target)
+    A SQLite file that does not exist is created only with ``create=True`` (``plp
+    init`` and ``plp demo``); otherwise it is refused, so a mistyped ``--db`` never
+    makes a new empty database. A new file is readable by its owner only, and so are
+    its -wal and -shm files, which SQLite creates with the database file's mode.
+    """
+
+    def __init__(self, target: str | None = None, *, create: bool = False):
+        self.sa_url: URL = resolve_target(target)
+        #: The URL as text without its password: for messages and prefix checks, never to connect with.
+        self.url: str = self.sa_url.render_as_string(hide_password=True)
+        self.create = create
         self._engine: Engine | None = None
 
     @property
     def is_sqlite(self) -> bool:
-        return self.url.startswith("sqlite")
+        return self.sa_url.get_backend_name() == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, or None for PostgreSQL or an in-memory database."""
+        database = self.sa_url.database if self.is_sqlite else None
+        if not database or database == ":memory:" or self.sa_url.query.get("mode") == "memory":
+            return None
+        return Path(database).expanduser().absolute()
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            created = self._check_file()
             try:
-                engine = _sqlite_engine(self.url) if self.is_sqlite else create_engine(self.url, pool_pre_ping=True)
-            except PlpError:
+                self._engine = self._connect()
+                self.migrate()
+            except BaseException:
+                self.dispose()
+                self._engine = None
+                if created:  # a failed init leaves no half-made database behind
+                    for suffix in ("", "-wal", "-shm", "-journal"):
+                        Path(f"{created}{suffix}").unlink(missing_ok=True)
                 raise
-            except Exception as e:  # a malformed URL or a missing driver
-                raise PlpError(f"cannot open database {self.display}: {e}") from None
-            self._engine = engine
-            self.migrate()
         return self._engine
+
+    def _check_file(self) -> Path | None:
+        """Refuse a missing SQLite file unless creating; returns the file if it was created."""
+        path = self.sqlite_path
+        if path is None or path.exists():
+            return None
+        if not path.parent.is_dir():
+            raise PlpError(f"no database at {path}: folder {path.parent} does not exist")
+        if not self.create:
+            raise PlpError(f"no database at {path}; create it with plp init")
+        try:  # an empty file is an empty SQLite database; made here so its mode is 0600 from the start
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE))
+        except FileExistsError:  # created meanwhile by another plp init
+            return None
+        except OSError as e:
+            raise PlpError(f"cannot create the database {path}: {e.strerror or e}") from None
+        return path
+
+    def _connect(self) -> Engine:
+        try:
+            if self.is_sqlite:
+                return _sqlite_engine(self.sa_url)
+            return create_engine(self.sa_url, pool_pre_ping=True)
+        except PlpError:
+            raise
+        except Exception as e:  # a missing driver, a bad option
+            raise PlpError(f"cannot open database {self.display}: {_first_line(e)}") from None
 
     @property
     def display(self) -> str:
-        """The target without a password, for messages."""
-        from sqlalchemy.engine import make_url
-
-        try:
-            return make_url(self.url).render_as_string(hide_password=True)
-        except Exception:
-            return self.url
+        """The target without a password, for messages: a SQLite database by its file."""
+        path = self.sqlite_path
+        return str(path) if path is not None else redact(self.url)
 
     def current_revision(self) -> str | None:
         assert self._engine is not None
@@ -179,8 +232,9 @@ class Database:
 
 
 def _first_line(e: BaseException) -> str:
+    """The first line of an error, without passwords (a driver may echo its connection string)."""
     orig = getattr(e, "orig", None) or e
-    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    return redact((str(orig).strip().splitlines() or [type(orig).__name__])[0])
 
 
 class UnitOfWork:

@@ -69,16 +69,18 @@ def _target(st: "State") -> str:
     return DEMO_FILE
 
 
-def run(st: "State", *, lang: str = "en", output: str | None = None) -> None:
+def run(st: "State", *, lang: str = "en", output: str | None = None, force: bool = False) -> None:
     from sqlmodel import select
 
     from plp.cli.state import check_lang
     from plp.db import Database
+    from plp.demo_region import report_folder
     from plp.models import Org, Project
 
     lang = check_lang(lang)
     target = _target(st)
-    db = Database(target)
+    db = Database(target, create=True)
+    folder = report_folder(db, output, force=force)
     with db.unit() as uow:
         if uow.session.exec(select(Project)).first() or uow.session.exec(select(Org)).first():
             raise PlpError(f"the demo needs an empty database, and {db.display} has data; "
@@ -105,11 +107,11 @@ def run(st: "State", *, lang: str = "en", output: str | None = None) -> None:
     print()
     _summary(db, lang)
     print()
-    folder = _write_reports(db, target, output)
+    _write_reports(db, folder, force=force)
     print()
     benefit_review(story)
     print()
-    print(f"The example is in {db.display.removeprefix('sqlite:///')}. Look around:")
+    print(f"The example is in {db.sqlite_path or db.display}. Look around:")
     shown = target if target != DEMO_FILE else DEMO_FILE
     print(f"  plp --db {shown} project show vdc")
     print(f"  plp --db {shown} project history smartskog")

@@ -144,20 +144,29 @@ def _region(story: Story) -> None:
         for f in flagged) + ".")
 
 
-def _write_reports(db, target: str, output: str | None) -> Path:
-    from plp.db import resolve_target
-    from plp.reports.bundle import write_all
-    from plp.reports.labels import report_lang
+STATUS_OF = ["smartskog", "areal", "vdc"]
+TIMELINE_OF = ["smartskog", "vdc"]
+
+
+def report_folder(db, output: str | None, *, force: bool = False) -> Path:
+    """Where the demo's reports go; refused at once if a file there may not be overwritten."""
+    from plp.reports.bundle import check_folder
 
     if output:
         folder = Path(output).expanduser()
     else:
-        url = resolve_target(target)
-        base = Path(url.removeprefix("sqlite:///")).parent if url.startswith("sqlite:///") else Path.cwd()
-        folder = base / DEMO_FOLDER
+        folder = (db.sqlite_path.parent if db.sqlite_path else Path.cwd()) / DEMO_FOLDER
+    check_folder(folder, status_of=STATUS_OF, timeline_of=TIMELINE_OF, force=force)
+    return folder
+
+
+def _write_reports(db, folder: Path, *, force: bool = False) -> Path:
+    from plp.reports.bundle import write_all
+    from plp.reports.labels import report_lang
+
     lang = report_lang(None)
-    files = write_all(db, folder, now=_at(REPORT_DAY), lang=lang, status_of=["smartskog", "areal", "vdc"],
-                      timeline_of=["smartskog", "vdc"])
+    files = write_all(db, folder, now=_at(REPORT_DAY), lang=lang, status_of=STATUS_OF,
+                      timeline_of=TIMELINE_OF, force=force)
     print(f"Reports for the network meeting after {REPORT_DAY}, in {'nynorsk' if lang == 'nn' else lang} "
           f"(PLP_LANG or --lang on each command for another language):")
     for f in files:

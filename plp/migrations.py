@@ -13,11 +13,13 @@ def script_location() -> Path:
     return packed if packed.is_dir() else here.parent / "db"
 
 
-def config():
+def config(location: Path | None = None):
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(script_location()))
+    # Alembic's options go through configparser, which reads "%" as interpolation:
+    # a folder such as /home/x/100%/plp must be written with "%%".
+    cfg.set_main_option("script_location", str(location or script_location()).replace("%", "%%"))
     return cfg
 
 

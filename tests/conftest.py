@@ -55,7 +55,7 @@ def pg_server():
     with admin.connect() as conn:
         conn.execute(text("DROP DATABASE IF EXISTS plp_template WITH (FORCE)"))
         conn.execute(text("CREATE DATABASE plp_template"))
-    template_url = url.rsplit("/", 1)[0] + "/plp_template"
+    template_url = _database_url(url, "plp_template")
     db = Database(template_url)
     db.engine  # runs the Alembic migrations on PostgreSQL
     db.dispose()
@@ -65,14 +65,42 @@ def pg_server():
         cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory, pg_server) -> Path | None:
+    """One migrated SQLite file per run, copied for each test (migrating per test is slow)."""
+    if pg_server is not None:
+        return None
+    from plp.db import Database
+
+    path = tmp_path_factory.mktemp("template") / "plp.db"
+    db = Database(str(path), create=True)
+    db.engine  # creates and migrates
+    db.dispose()  # the last connection checkpoints the WAL into the file
+    assert not Path(f"{path}-wal").exists()
+    return path
+
+
 _counter = {"n": 0}
 
 
+def _database_url(server_url: str, name: str) -> str:
+    """The URL of database ``name`` on the server of ``server_url`` (SQLAlchemy's URL tools, no string surgery)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture
-def db_path(tmp_path, pg_server):
-    """This test's database: a SQLite file, or a fresh PostgreSQL database from the template."""
+def db_path(tmp_path, pg_server, sqlite_template):
+    """This test's initialised database: a copy of the SQLite template, or a PostgreSQL database from it.
+
+    A test that wants a database file that does not exist yet uses another path
+    and runs ``plp init`` on it.
+    """
     if pg_server is None:
-        yield tmp_path / "plp.db"
+        path = tmp_path / "plp.db"
+        shutil.copy(sqlite_template, path)  # keeps the template's 0600
+        yield path
         return
     from sqlalchemy import text
 
@@ -81,7 +109,7 @@ def db_path(tmp_path, pg_server):
     name = f"plp_test_{os.getpid()}_{_counter['n']}"
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name} TEMPLATE plp_template"))
-    yield f"{base}/{name}"
+    yield _database_url(base + "/postgres", name)
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
@@ -162,7 +190,9 @@ def query(target, sql: str, **params):
     """Run one SQL statement against the test database; returns all rows."""
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(f"sqlite:///{target}" if isinstance(target, Path) else target)
+    from sqlalchemy.engine import URL
+
+    engine = create_engine(URL.create("sqlite", database=str(target)) if isinstance(target, Path) else target)
     try:
         with engine.begin() as conn:
             result = conn.execute(text(sql), params)

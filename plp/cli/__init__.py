@@ -141,5 +141,8 @@ def _describe(e: Exception) -> str:
 
 
 def _error(message: str) -> None:
-    message = " ".join(message.split("\n"))
+    from plp.redact import redact
+
+    # The last guard for secrets: whatever raised, no database password reaches the screen.
+    message = redact(" ".join(message.split("\n")))
     sys.stderr.write(f"Error: {message}\n")

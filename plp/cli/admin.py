@@ -107,15 +107,19 @@ def audit_head(ctx: typer.Context, json_: bool = typer.Option(False, "--json", h
 
 
 @db_app.command("backup")
-def db_backup(ctx: typer.Context, file: str = typer.Argument(..., help="A new file for the copy.")) -> None:
-    """Make a consistent copy of the SQLite database while others may be writing.
+def db_backup(ctx: typer.Context, file: str = typer.Argument(..., help="A new file for the copy."),
+              force: bool = typer.Option(False, "--force", help="Replace FILE if it exists.")) -> None:
+    """Make a consistent, verified copy of the SQLite database while others may be writing.
+
+    The copy must pass SQLite's integrity check and hold as many rows in every table
+    as the database did; only then is FILE written (mode 0600).
 
     Example: plp db backup backup-2026-06-30.db
     """
     from plp.services.backup import backup
 
-    path = backup(state(ctx).db, target=file)
-    say(f"Backed up to {path}.")
+    path, rows = backup(state(ctx).db, target=file, force=force)
+    say(f"Backed up to {path}: {rows} rows, verified.")
 
 
 @import_app.command("json")

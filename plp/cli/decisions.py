@@ -44,8 +44,8 @@ def anchor_record(
     from plp.services.anchoring import record
 
     st = state(ctx)
-    a = record(st.db, code=code, org=org, body=body, ref=ref, date=parse_date(date, "--date"), today=today(now),
-               outcome=outcome, kind=kind, actor=st.actor,
+    a = record(st.db, code=code, org=org, body=body, ref=ref, date=parse_date(date, "--date"),
+               today=today(now, writes=True), outcome=outcome, kind=kind, actor=st.actor,
                valid_until=parse_date(valid_until, "--valid-until") if valid_until else None)
     say(f"Recorded {a.kind} anchoring for {org} in {code}: {a.body} {a.ref} {a.date.isoformat()} ({a.outcome}).")
 
@@ -116,7 +116,7 @@ def gate_plan(ctx: typer.Context, code: str = typer.Argument(..., help="Project 
 
     st = state(ctx)
     d = parse_date(date, "--date")
-    dp = plan_gate(st.db, code=code, date=d, today=today(now), actor=st.actor)
+    dp = plan_gate(st.db, code=code, date=d, today=today(now, writes=True), actor=st.actor)
     say(f"{dp} of {code} is planned for {d.isoformat()}.")
 
 
@@ -157,7 +157,7 @@ def decide(
     from plp.services.decisions import decide as record_decision
 
     st = state(ctx)
-    day = today(now)
+    day = today(now, writes=True)
     if len(condition) != len(condition_due):
         raise InvalidInput(f"give one --condition-due per --condition ({len(condition)} conditions, "
                            f"{len(condition_due)} due dates)")

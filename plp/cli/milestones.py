@@ -51,7 +51,7 @@ def milestone_done(ctx: typer.Context, code: str = typer.Argument(..., help="Pro
     from plp.services.milestones import complete_milestone
 
     st = state(ctx)
-    day = today(now)
+    day = today(now, writes=True)
     m = complete_milestone(st.db, code=code, milestone_id=id, on=parse_date(on, "--on") if on else day,
                            today=day, actor=st.actor)
     say(f"Milestone {m.id} ({m.title}) done on {m.done_on.isoformat()}.")

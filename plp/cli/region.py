@@ -7,7 +7,7 @@ from typing import List, Optional
 import typer
 
 from plp.cli.output import emit_json, say, table
-from plp.cli.state import JSON_HELP, NOW_HELP, state
+from plp.cli.state import FORCE_HELP, JSON_HELP, NOW_HELP, state
 
 plan_app = typer.Typer(help="The region's strategic plan.", no_args_is_help=True)
 measure_app = typer.Typer(help="Joint measures (fellestiltak): one responsible municipality, others supporting.",
@@ -43,7 +43,7 @@ def plan_add(ctx: typer.Context, code: str = typer.Argument(..., help="Short uni
     from plp.services.plans import add_plan
 
     st = state(ctx)
-    plan = add_plan(st.db, code=code, title=title, period=period, now=dates.now(now), actor=st.actor)
+    plan = add_plan(st.db, code=code, title=title, period=period, now=dates.now(now, writes=True), actor=st.actor)
     say(f"Added plan {plan.code}.")
 
 
@@ -83,7 +83,7 @@ def measure_add(ctx: typer.Context, plan: str = typer.Argument(..., help="Plan c
 
     st = state(ctx)
     m = add_measure(st.db, plan=plan, title=title, responsible=responsible, supporting=supporting,
-                    now=dates.now(now), actor=st.actor)
+                    now=dates.now(now, writes=True), actor=st.actor)
     say(f"Added measure {m.id} to {plan}.")
 
 
@@ -99,7 +99,7 @@ def measure_link(ctx: typer.Context, measure: str = typer.Argument(..., help="Me
     from plp.services.plans import link_measure
 
     st = state(ctx)
-    m, p = link_measure(st.db, measure=measure, project=project, now=dates.now(now), actor=st.actor)
+    m, p = link_measure(st.db, measure=measure, project=project, now=dates.now(now, writes=True), actor=st.actor)
     say(f"Linked project {p.code} to measure {m.id} ({m.title}).")
 
 
@@ -116,7 +116,8 @@ def measure_status(ctx: typer.Context, measure: str = typer.Argument(..., help="
     from plp.services.plans import set_measure_status
 
     st = state(ctx)
-    m = set_measure_status(st.db, measure=measure, status=status, note=note, now=dates.now(now), actor=st.actor)
+    m = set_measure_status(st.db, measure=measure, status=status, note=note, now=dates.now(now, writes=True),
+                           actor=st.actor)
     say(f"Measure {m.id} ({m.title}) is {m.status}.")
 
 
@@ -161,7 +162,7 @@ def meeting_record(ctx: typer.Context, date: str = typer.Option(..., "--date", h
     from plp.services.network import record_meeting
 
     st = state(ctx)
-    moment = dates.now(now)
+    moment = dates.now(now, writes=True)
     m = record_meeting(st.db, date=dates.parse_date(date, "--date"), today=dates.today(now), attendees=attendee,
                        note=note, now=moment, actor=st.actor)
     say(f"Recorded the network meeting of {m.date.isoformat()}.")
@@ -189,6 +190,7 @@ def network_agenda(ctx: typer.Context,
                    lang: Optional[str] = typer.Option(None, "--lang", help=REPORT_LANG_HELP),
                    output: Optional[str] = typer.Option(None, "--output", metavar="FILE",
                                                         help="Write to this file instead of stdout."),
+                   force: bool = typer.Option(False, "--force", help=FORCE_HELP),
                    now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP)) -> None:
     """Draft the next network meeting's agenda, per municipality.
 
@@ -206,7 +208,7 @@ def network_agenda(ctx: typer.Context,
 
     check_format(format, documents.AGENDA_FORMATS)
     lang = report_lang(lang)
-    path = check_output(output)
+    path = check_output(output, force=force)
     data = agenda(state(ctx).db, now=dates.now(now), lang=lang)
     write(documents.agenda(data, format), path)
     if path is not None:
@@ -234,10 +236,10 @@ def trust_record(ctx: typer.Context, round: str = typer.Option(..., "--round", h
     from plp.services.trust import record
 
     st = state(ctx)
-    day = dates.today(now)
+    day = dates.today(now, writes=True)
     a = record(st.db, round=round, respondent=respondent, scores=scores, comment=comment,
                on=dates.parse_date(date, "--date") if date else day, today=day, replace=replace,
-               now=dates.now(now), actor=st.actor)
+               now=dates.now(now, writes=True), actor=st.actor)
     say(f"Recorded the answer of {respondent} in round {a.round}.")
 
 
@@ -246,6 +248,7 @@ def trust_report(ctx: typer.Context,
                  round: Optional[str] = typer.Option(None, "--round", help="The round to report (default: latest)."),
                  chart: Optional[str] = typer.Option(None, "--chart", metavar="FILE.svg|png",
                                                      help="Also draw the trend of every factor."),
+                 force: bool = typer.Option(False, "--force", help=FORCE_HELP),
                  lang: Optional[str] = typer.Option(None, "--lang", help=REPORT_LANG_HELP),
                  json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     """Per factor: mean, spread, answers, change since the previous round, and a flag.
@@ -262,7 +265,7 @@ def trust_report(ctx: typer.Context,
     from plp.services.trust import report
 
     lang = report_lang(lang)
-    path = check_output(chart, (".svg", ".png"))
+    path = check_output(chart, (".svg", ".png"), force=force)
     fmt = chart_format(path) if path else None
     data = report(state(ctx).db, round=round)
     if path is not None:

@@ -38,7 +38,7 @@ def check(ctx: typer.Context,
     from plp import dates
     from plp.services.reminders import check as run_check
 
-    result = run_check(state(ctx).db, now=dates.now(now), dry_run=dry_run)
+    result = run_check(state(ctx).db, now=dates.now(now, writes=not dry_run), dry_run=dry_run)
     if json_:
         emit_json(result.rows)
     else:

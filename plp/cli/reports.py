@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from plp.cli.output import say
-from plp.cli.state import NOW_HELP, state
+from plp.cli.state import FORCE_HELP, NOW_HELP, state
 
 report_app = typer.Typer(help="Reports people read: status report, portfolio, timeline.", no_args_is_help=True)
 export_app = typer.Typer(help="Export to other programs: iCalendar (Outlook, Google).", no_args_is_help=True)
@@ -31,6 +31,7 @@ def report_status(ctx: typer.Context, code: str = typer.Argument(..., help="Proj
                   format: str = typer.Option("md", "--format", help="md, html (one file, prints on A4) or json."),
                   lang: Optional[str] = typer.Option(None, "--lang", help=REPORT_LANG_HELP),
                   output: Optional[str] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
+                  force: bool = typer.Option(False, "--force", help=FORCE_HELP),
                   now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP)) -> None:
     """The steering group's status report for one project.
 
@@ -48,7 +49,7 @@ def report_status(ctx: typer.Context, code: str = typer.Argument(..., help="Proj
 
     check_format(format, documents.STATUS_FORMATS)
     lang = report_lang(lang)
-    path = check_output(output)
+    path = check_output(output, force=force)
     data = status_report(state(ctx).db, code=code, today=today(now), lang=lang)
     write(documents.status(data, format), path)
     _done(path, f"the status report of {code}")
@@ -60,6 +61,7 @@ def report_portfolio(ctx: typer.Context,
                      by: Optional[str] = typer.Option(None, "--by", help="Group by owner or measure."),
                      lang: Optional[str] = typer.Option(None, "--lang", help=REPORT_LANG_HELP),
                      output: Optional[str] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
+                     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
                      now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP)) -> None:
     """Every project with its phase, status, next decision point, readiness and red/yellow milestones.
 
@@ -80,7 +82,7 @@ def report_portfolio(ctx: typer.Context,
     if by is not None:
         choose(by, GROUPINGS, "grouping")
     lang = report_lang(lang)
-    path = check_output(output)
+    path = check_output(output, force=force)
     day = today(now)
     rows = portfolio(state(ctx).db, today=day, lang=lang, by=by)
     write(documents.portfolio(rows, format, lang=lang, by=by, as_of=day.isoformat()), path)
@@ -91,6 +93,7 @@ def report_portfolio(ctx: typer.Context,
 def report_timeline(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
                     output: str = typer.Option(..., "--output", metavar="FILE.svg|png",
                                                help="The chart file: .svg or .png."),
+                    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
                     lang: Optional[str] = typer.Option(None, "--lang", help=REPORT_LANG_HELP),
                     now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP)) -> None:
     """Draw the project's phases, decisions and milestones on a time axis.
@@ -103,7 +106,7 @@ def report_timeline(ctx: typer.Context, code: str = typer.Argument(..., help="Pr
     from plp.reports.render import check_output, write
     from plp.services.reporting import timeline as timeline_data
 
-    path = check_output(output, (".svg", ".png"))
+    path = check_output(output, (".svg", ".png"), force=force)
     fmt = chart_format(path)
     lang = report_lang(lang)
     data = timeline_data(state(ctx).db, code=code, today=today(now), lang=lang)
@@ -114,6 +117,7 @@ def report_timeline(ctx: typer.Context, code: str = typer.Argument(..., help="Pr
 @export_app.command("ics")
 def export_ics(ctx: typer.Context, code: Optional[str] = typer.Argument(None, help="Project code (default: all)."),
                output: Optional[str] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
+               force: bool = typer.Option(False, "--force", help=FORCE_HELP),
                lang: Optional[str] = typer.Option(None, "--lang", help=REPORT_LANG_HELP),
                now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP)) -> None:
     """Write milestones, planned decision meetings and decisions as an iCalendar file.
@@ -130,7 +134,7 @@ def export_ics(ctx: typer.Context, code: Optional[str] = typer.Argument(None, he
     from plp.services.reporting import calendar
 
     lang = report_lang(lang)
-    path = check_output(output)
+    path = check_output(output, force=force)
     items = calendar(state(ctx).db, code=code)
     write(build(items, lang=lang, now=dates.now(now)), path)
     _done(path, f"{sum(len(i['milestones']) + len(i['decisions']) + bool(i['planned']) for i in items)} events")
@@ -138,7 +142,8 @@ def export_ics(ctx: typer.Context, code: Optional[str] = typer.Argument(None, he
 
 @export_app.command("json")
 def export_json(ctx: typer.Context,
-                output: Optional[str] = typer.Option(None, "--output", help="File to write (default: stdout).")) -> None:
+                output: Optional[str] = typer.Option(None, "--output", help="File to write (default: stdout)."),
+                force: bool = typer.Option(False, "--force", help=FORCE_HELP)) -> None:
     """Export the whole database as JSON, for 'plp import json' (e.g. from SQLite to PostgreSQL).
 
     Example: plp export json --output region.json
@@ -148,7 +153,7 @@ def export_json(ctx: typer.Context,
     from plp.reports.render import check_output, write
     from plp.services.transfer import export_json as dump_json
 
-    path = check_output(output, (".json",))
+    path = check_output(output, (".json",), force=force)
     buffer = io.StringIO()
     counts = dump_json(state(ctx).db, buffer)
     write(buffer.getvalue(), path)

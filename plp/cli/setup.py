@@ -15,11 +15,14 @@ def register(app: typer.Typer) -> None:
     def init(ctx: typer.Context) -> None:
         """Create the database, or upgrade it to the current schema.
 
+        Every other command except demo refuses a SQLite file that does not exist.
+        A new database file is readable by its owner only (mode 0600).
+
         Example: plp --db region.db init
         """
         from plp.db import HEAD_REVISION
 
-        db = state(ctx).db
+        db = state(ctx).database(create=True)
         db.engine  # creates and migrates on first use
         say(f"Database {db.display} is ready (schema {HEAD_REVISION}).")
 
@@ -28,6 +31,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         lang: str = typer.Option("en", "--lang", help="Language of phase and outcome labels: nn, nb or en."),
         output: Optional[str] = typer.Option(None, "--output", help="Folder for the generated files."),
+        force: bool = typer.Option(False, "--force", help="Overwrite files in that folder that are not reports."),
     ) -> None:
         """Build the Kristiansandregionen example and tell its story.
 
@@ -39,4 +43,4 @@ def register(app: typer.Typer) -> None:
         from plp.demo import run
 
         st = state(ctx)
-        run(st, lang=lang, output=output)
+        run(st, lang=lang, output=output, force=force)

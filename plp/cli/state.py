@@ -21,10 +21,14 @@ class State:
 
     @property
     def db(self) -> "Database":
+        """The database; a missing SQLite file is refused (only init and demo create one)."""
+        return self.database()
+
+    def database(self, *, create: bool = False) -> "Database":
         if self._db is None:
             from plp.db import Database
 
-            self._db = Database(self.target)
+            self._db = Database(self.target, create=create)
         return self._db
 
     @property
@@ -62,5 +66,7 @@ def check_lang(lang: str | None) -> str:
 
 
 JSON_HELP = "Print JSON on stdout instead of a table."
-NOW_HELP = "Override the clock (ISO 8601), for testing and what-if."
+NOW_HELP = ("Override the clock (ISO 8601), for testing and what-if; "
+            "not in the future on a command that writes or sends.")
+FORCE_HELP = "Overwrite the file even if it is not a report plp wrote (a database, say)."
 LANG_HELP = "Language of domain labels: nn, nb or en (default: PLP_LANG, else en)."

@@ -9,12 +9,29 @@ from plp.db import Database
 from plp.dates import local_tz
 from plp.errors import PlpError
 from plp.reports import charts, documents, ics
-from plp.reports.render import write
+from plp.files import check_target, write
+
+
+def file_names(status_of: list[str], timeline_of: list[str]) -> list[str]:
+    """The files :func:`write_all` writes, in its order."""
+    return [*(f"status-{code}.{ext}" for code in status_of for ext in ("html", "md")),
+            "portfolio.html", "portfolio.csv", "portfolio-by-measure.html", "agenda.html", "agenda.md",
+            "calendar.ics", *(f"timeline-{code}.svg" for code in timeline_of), "trust.svg", "trust.png"]
+
+
+def check_folder(folder: Path, *, status_of: list[str], timeline_of: list[str], force: bool = False) -> None:
+    """Refuse, before anything is computed, when a file to be written exists and is not a report."""
+    for name in file_names(status_of, timeline_of):
+        check_target(folder / name, force=force)
 
 
 def write_all(db: Database, folder: Path, *, now: dt.datetime, lang: str, status_of: list[str],
-              timeline_of: list[str]) -> list[Path]:
-    """Status reports, portfolio, agenda, calendar, timelines and the trust chart; returns the files."""
+              timeline_of: list[str], force: bool = False) -> list[Path]:
+    """Status reports, portfolio, agenda, calendar, timelines and the trust chart; returns the files.
+
+    Refuses before writing any when one of the files exists and is not a report (see
+    :func:`plp.files.check_target`), unless ``force``.
+    """
     from plp.services import network, reporting, trust
 
     try:
@@ -43,6 +60,8 @@ def write_all(db: Database, folder: Path, *, now: dt.datetime, lang: str, status
     trend = trust.report(db)
     files.append(("trust.svg", charts.trust_trend(trend, lang=lang, fmt="svg")))
     files.append(("trust.png", charts.trust_trend(trend, lang=lang, fmt="png")))
+    assert [name for name, _ in files] == file_names(status_of, timeline_of)
+    check_folder(folder, status_of=status_of, timeline_of=timeline_of, force=force)
     written = []
     for name, content in files:
         write(content, folder / name)

@@ -145,7 +145,7 @@ def test_a_backup_made_while_others_write_is_consistent(team, cli, db_path, tmp_
         assert goals == events  # never half a change
         con.close()
         assert cli("--db", str(copy), "audit", "verify").code == 0
-    assert_one_line_error(cli("db", "backup", str(copies[0])), contains="already exists")
+    assert_one_line_error(cli("db", "backup", str(copies[0])), contains="is a database; plp will not overwrite it")
 
 
 def test_backup_of_postgresql_gives_pg_dump_advice(cli):
@@ -172,6 +172,7 @@ def test_export_and_import_round_trip_with_nothing_lost(team, cli, tmp_path, pg_
         targets.append(f"{base}/plp_import")
     original = json.loads(first.read_text(encoding="utf-8"))
     original.pop("exported_at")
+    assert cli("--db", targets[0], "init").code == 0  # a new file: plp init first, then import
     for target in targets:
         assert cli("--db", target, "import", "json", str(first)).code == 0
         again = json.loads(cli("--db", target, "export", "json").out)
@@ -214,13 +215,14 @@ def test_import_refuses_a_database_that_has_data(team, cli, tmp_path, db_path):
 def test_an_existing_database_gets_its_history_chained_by_the_migration(tmp_path):
     """A database written before the audit chain existed (schema 0003) verifies after the upgrade."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import URL
 
     from plp import migrations
     from plp.audit import verify
     from plp.db import Database
 
     path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(URL.create("sqlite", database=str(path)))
     migrations.upgrade(engine, "0003")
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO workflow_def (id, name, version, definition, source, sha256, loaded_at) "

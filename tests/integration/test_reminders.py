@@ -106,14 +106,30 @@ def test_the_dry_run_writes_and_sends_nothing(project, cli, smtp, db_path):
     assert dump(db_path) == before and smtp.received() == []
 
 
-def test_a_ready_gate_waiting_14_days_reminds_the_sponsor(region, cli, smtp):
+def backdate_readiness(db_path, days: int) -> None:
+    """Move the moment vdc became ready back: a sending check may not run ahead of the real clock."""
+    from sqlmodel import select
+
+    from plp.db import Database
+    from plp.models import Project
+
+    db = Database(str(db_path))
+    with db.unit() as uow:
+        project = uow.session.exec(select(Project).where(Project.code == "vdc")).one()
+        project.ready_since -= dt.timedelta(days=days)
+        uow.commit()
+    db.dispose()
+
+
+def test_a_ready_gate_waiting_14_days_reminds_the_sponsor(region, cli, smtp, db_path):
     region("role", "assign", "vdc", "Kari Nordmann", "sponsor")
     region("checklist", "tick", "vdc", "idea_sketch")
     region("checklist", "tick", "vdc", "owners_identified")  # BP1 is ready from now on
-    assert check(cli, in_days(13)) == []
-    rows = check(cli, in_days(15))
+    backdate_readiness(db_path, 40)  # ... from 40 days ago
+    assert check(cli, in_days(-27)) == []
+    rows = check(cli, in_days(-25))
     assert [(r["kind"], r["item"], r["recipient"]) for r in rows] == [("decision_waiting", "BP1", "Kari Nordmann")]
-    assert check(cli, in_days(40)) == []
+    assert check(cli, in_days(0)) == []
     [(rcpt, subject, body)] = smtp.received()
     assert subject == "Avgjerd ventar: BP1 i vdc" and 'plp decide vdc go --by "Kari Nordmann"' in body
 

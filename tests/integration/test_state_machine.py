@@ -35,7 +35,7 @@ class ProjectLife(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.folder = tempfile.TemporaryDirectory()
-        self.db = Database(str(Path(self.folder.name) / "fuzz.db"))
+        self.db = Database(str(Path(self.folder.name) / "fuzz.db"), create=True)  # plp init
         self.changes = 0  # changes that succeeded, each owing exactly one event
         self.phase: dict[str, str] = {}
         self.frozen: dict[str, str] = {}  # code -> snapshot, once completed or stopped
