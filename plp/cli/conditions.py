@@ -52,7 +52,7 @@ def condition_met(ctx: typer.Context, code: str = typer.Argument(..., help="Proj
     from plp.services.conditions import condition_met as met
 
     st = state(ctx)
-    c = met(st.db, code=code, condition_id=condition_id, today=today(now), on=parse_date(on, "--on") if on else None,
+    c = met(st.db, code=code, condition_id=condition_id, today=today(now, writes=True), on=parse_date(on, "--on") if on else None,
             note=note, actor=st.actor)
     say(f"Condition {c.id} of {code} is met ({c.met_on.isoformat() if c.met_on else ''}).")
 
@@ -74,7 +74,7 @@ def benefit_record(ctx: typer.Context, code: str = typer.Argument(..., help="Pro
     from plp.services.conditions import benefit_record as record
 
     st = state(ctx)
-    r = record(st.db, code=code, goal_id=goal, review=review, achieved=achieved, value=value, today=today(now),
+    r = record(st.db, code=code, goal_id=goal, review=review, achieved=achieved, value=value, today=today(now, writes=True),
                actor=st.actor)
     say(f"Benefit review {review} of goal {goal} in {code}: {achieved}."
         + (" The follow-up is closed." if r["closed"] else ""))

@@ -101,7 +101,7 @@ def outbox_retry(ctx: typer.Context,
     from plp.services.outbox import retry
 
     st = state(ctx)
-    row = retry(st.db, message_id=message_id, now=dates.now(now), actor=st.actor)
+    row = retry(st.db, message_id=message_id, now=dates.now(now, writes=True), actor=st.actor)
     say(f"outbox message {row['id']} to {row['recipient']} ({row['channel']}) is due now; "
         f"{row['attempts']} attempt(s) so far")
 

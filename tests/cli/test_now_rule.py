@@ -91,3 +91,20 @@ def test_a_now_in_the_spring_gap_is_refused_on_any_command(prepared, cli):
                           contains="that time does not exist in Europe/Oslo")
     assert_one_line_error(cli("milestone", "done", "vdc", "1", "--now", "2026-10-25T02:15"),
                           contains="occurs twice in Europe/Oslo")
+
+
+# Writers whose success needs more setup (a condition, a completed project, a failed
+# message): the refusal of a future --now comes before anything else is looked at.
+LATER_WRITERS = [
+    ["condition", "met", "vdc", "1"],
+    ["benefit", "record", "vdc", "1", "--review", "1", "--achieved", "yes", "--value", "12 jobs"],
+    ["outbox", "retry", "1"],
+]
+
+
+@pytest.mark.parametrize("args", LATER_WRITERS, ids=lambda a: " ".join(a[:2]))
+def test_time_and_outbox_commands_refuse_a_now_in_the_future_and_change_nothing(prepared, cli, db_path, args):
+    before = dump(db_path)
+    result = cli(*args, "--now", FUTURE)
+    assert_one_line_error(result, contains=f"--now {FUTURE} lies in the future")
+    assert dump(db_path) == before
