@@ -25,12 +25,15 @@ import re
 from typing import Any
 
 # Always active in CommonMark/GFM inline text: escapes, code, emphasis, links and
-# images, raw HTML and autolinks, tables, strikethrough, headings, math ($ on GitHub).
-_MD_ALWAYS = re.compile(r"([\\`*_\[\]<>|~#$])")
+# images, raw HTML and autolinks, tables, strikethrough, math ($ on GitHub).
+_MD_ALWAYS = re.compile(r"([\\`*_\[\]<>|~$])")
 # '&' only where it would start an entity reference (&amp; &#60; &#x3c;).
 _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-# Active only at the start of a line: list markers, setext underlines, ordered lists.
-_MD_LEADING = re.compile(r"^([-+=])|^([0-9]+)([.)])")
+# Active only at the start of a line: a heading, a list item, a setext underline or
+# thematic break, an ordered list item ("1. " or "1) ").
+_MD_LEADING = re.compile(r"#{1,6}(?= |$)|[-+](?= |$)|=+$|-+$|[0-9]{1,9}(?=[.)]( |$))")
+# Active only at the end of a heading line: a closing run of '#'.
+_MD_CLOSING = re.compile(r"(^|(?<= ))#+$")
 # Markdown's own whitespace; a no-break space and the like are text and stay.
 _MD_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
@@ -47,7 +50,13 @@ def markdown(value: Any) -> str:
     text = _MD_SPACE.sub(" ", str(value)).strip(" ")
     text = _MD_ALWAYS.sub(r"\\\1", text)
     text = _MD_ENTITY.sub(r"\\&", text)
-    return _MD_LEADING.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text)
+    text = _MD_CLOSING.sub(lambda m: "\\" + m.group(0), text)
+    lead = _MD_LEADING.match(text)
+    if lead is None or text.startswith("\\"):
+        return text
+    if text[0].isdigit():  # "1. x" stays a number: escape the dot
+        return text[:lead.end()] + "\\" + text[lead.end():]
+    return "\\" + text
 
 
 class MarkdownText(str):

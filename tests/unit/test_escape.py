@@ -39,10 +39,26 @@ def _rendered(md: str) -> str:
     "<script>alert(1)</script>", "**bold** and _it_", "[link](https://evil.example)", "![x](y.png)",
     "`code`", "~~gone~~", "# heading #", "- item", "+ item", "* item", "1. first", "2) second", "> quote",
     "===", "---", "&amp; &#60; &#x3c; &copy;", "a \\ b \\", "<https://evil.example>", "| pipe |",
-    "$x^2$", "    indented code", "line one\nline two", "tab\tseparated",
+    "$x^2$", "    indented code", "line one\nline two", "tab\tseparated", "#6 in the plan", "+20 %", "-5",
+    "1.5 mill.", "x ## y ##", "#", "=", "- - -",
 ])
 def test_markdown_text_renders_as_the_same_words_and_no_markup(text):
     assert _rendered(markdown(text)) == " ".join(text.split())
+
+
+@pytest.mark.parametrize("layout", ["## {}", "- {}", "{}", "> {}", "1. {}"])
+@pytest.mark.parametrize("text", ["x #", "# y", "- z", "1. w", "===", "> q", "+ p"])
+def test_markdown_text_stays_whole_in_a_heading_a_list_item_and_a_paragraph(layout, text):
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(layout.format(markdown(text)))
+    [inline] = [t for t in tokens if t.type == "inline"]
+    assert {c.type for c in inline.children} == {"text"}
+    assert "".join(c.content for c in inline.children) == text
+    assert [t.type for t in tokens if t.type.endswith("_open")] == {
+        "## {}": ["heading_open"], "- {}": ["bullet_list_open", "list_item_open", "paragraph_open"],
+         "{}": ["paragraph_open"], "> {}": ["blockquote_open", "paragraph_open"],
+         "1. {}": ["ordered_list_open", "list_item_open", "paragraph_open"]}[layout]
 
 
 @pytest.mark.parametrize("text", ["| a | b |", "x\\|y", "**x**", "<b>x</b>"])
