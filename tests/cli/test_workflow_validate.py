@@ -21,7 +21,8 @@ def test_a_list_as_a_key_is_one_error_line_with_file_and_line_from_the_installed
     path = tmp_path / "odd.yaml"
     path.write_text(text, encoding="utf-8")
     result = plp_bin("workflow", "validate", str(path))
-    assert_one_line_error(result, contains=f"has 1 problem(s); the first: {path}:{line}: a key must be a name, not a list")
+    first = f"{path}:{line}: a key must be a name, not a list"
+    assert_one_line_error(result, contains=f"has 1 problem(s); the first: {first}")
     assert result.out.splitlines() == [f"{path}:{line}: a key must be a name, not a list"]
 
 
