@@ -255,26 +255,23 @@ def _smartskog(story: Story) -> None:
 
 
 def _summary(db, lang: str) -> None:
-    from rich.table import Table
-
-    from plp.cli.output import console
+    from plp.cli.output import table
     from plp.services.common import gate_of, get_project, workflow_of
     from plp.services.projects import list_projects, show_project
 
-    t = Table(title="Kristiansandregionen – portfolio", title_justify="left", header_style="bold")
-    for col in ("code", "project", "phase", "status", "next decision", "ready", "milestones open", "decisions"):
-        t.add_column(col, overflow="fold")
+    rows = []
     for row in list_projects(db):
         d = show_project(db, code=row["code"], today=dt.date.today())
         with db.unit() as uow:
             p = get_project(uow, row["code"])
             wf = workflow_of(uow, p)
             gate = gate_of(uow, p)
-        t.add_row(d["code"], d["name"], wf.phase_label(d["phase"], lang), wf.statuses[d["status"]].get(lang),
-                  gate.decision_point.key if gate else "–",
-                  ("yes" if gate.ready else "no") if gate else "–",
-                  str(sum(1 for m in d["milestones"] if not m["done_on"])), str(len(d["decisions"])))
-    console().print(t)
+        rows.append((d["code"], d["name"], wf.phase_label(d["phase"], lang), wf.statuses[d["status"]].get(lang),
+                     gate.decision_point.key if gate else "–", ("yes" if gate.ready else "no") if gate else "–",
+                     sum(1 for m in d["milestones"] if not m["done_on"]), len(d["decisions"])))
+    # The shared table: names and workflow labels are data, never rich markup.
+    table(rows, ["code", "project", "phase", "status", "next decision", "ready", "milestones open", "decisions"],
+          title="Kristiansandregionen – portfolio")
 
 
 # ------------------------------------------------------------------ the region

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -130,19 +131,23 @@ class DecisionPoint(_Strict):
         return self.to is None
 
 
+#: A number of days in the reminder ladder: at most ten years, so dates stay dates.
+Days = Annotated[int, Field(ge=0, le=3660, strict=True)]
+
+
 class ReminderLadder(_Strict):
     """When milestone reminders are sent (used by the scheduler)."""
 
-    before_days: list[int] = [14, 3, 0]
-    overdue_every_days: int = 7
-    escalate_after_days: int = 14
-    decision_waiting_days: int = 14
-    anchoring_window_days: int = 14
+    before_days: list[Days] = [14, 3, 0]
+    overdue_every_days: Annotated[int, Field(ge=1, le=3660, strict=True)] = 7  # divides: never 0
+    escalate_after_days: Days = 14
+    decision_waiting_days: Days = 14
+    anchoring_window_days: Days = 14
 
 
 class Workflow(_Strict):
     name: str
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1, strict=True)  # stored in an INTEGER column
     labels: Labels
     description: str = ""
     roles: dict[str, RoleDef]
@@ -249,6 +254,9 @@ class _LineLoader(yaml.SafeLoader):
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
+            if not isinstance(key, str):  # every key of a workflow is a name: report, skip
+                self.problems.append((line, _key_problem(key_node, key)))
+                continue
             if key in result:
                 self.problems.append((line, f"duplicate key '{key}' (first at line {result.key_lines[key]})"))
                 continue
@@ -261,6 +269,20 @@ class _LineLoader(yaml.SafeLoader):
         result.line = node.start_mark.line + 1
         result.item_lines = [child.start_mark.line + 1 for child in node.value]
         return result
+
+
+def _key_problem(node: yaml.Node, key: Any) -> str:
+    """Why a key that is not text cannot be a name, in the words of the file."""
+    if isinstance(node, yaml.ScalarNode):
+        return (f"key '{node.value}' is read as {_kind_of(key)}, not as a name; "
+                f"write it in quotes (\"{node.value}\") if it is one")
+    return f"a key must be a name, not {_kind_of(key)}"
+
+
+def _kind_of(value: Any) -> str:
+    kinds = {bool: "true/false", int: "a number", float: "a number", type(None): "empty (null)",
+             list: "a list", dict: "a mapping", _LList: "a list", _LDict: "a mapping"}
+    return kinds.get(type(value), f"a {type(value).__name__} value")
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
@@ -289,14 +311,24 @@ def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
     parts: list[str] = []
-    for p in loc:
+    for i, p in enumerate(loc):
         if isinstance(p, int):
             parts.append(f"[{p}]")
-        elif p in CRITERION_KINDS and parts and parts[-1].startswith("["):
+        elif p in CRITERION_KINDS and i >= 2 and loc[i - 2] == "criteria" and isinstance(loc[i - 1], int):
             continue  # the discriminator tag pydantic adds for a criterion
+        elif p == "[key]":  # pydantic's mark for a mapping's key, after the key itself
+            parts.append(" (key)")
         else:
             parts.append(("." if parts else "") + ("from" if p == "from_" else str(p)))
     return "".join(parts)
+
+
+def _printable(message: str) -> str:
+    """A problem message that is safe on a terminal: control characters and lone
+    surrogates from the file are shown as escapes, not sent to the screen."""
+    if message.isprintable():
+        return message
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Cs") else c for c in message)
 
 
 # ----------------------------------------------------------------------- loading
@@ -310,19 +342,35 @@ class Loaded:
 
 
 def parse(text: str, source: str = "<workflow>") -> Loaded:
-    """Parse and check a workflow; never raises for a bad file, returns problems."""
-    loader = _LineLoader(text)
+    """Parse and check a workflow; never raises for a bad file, returns problems.
+
+    Any shape of YAML is a problem with a line, never an exception: keys that are
+    lists, mappings, numbers or true/false, a mapping where a list belongs, numbers
+    where text belongs, characters YAML forbids, nesting too deep for Python.
+    """
+    loaded = _parse(text, source)
+    loaded.problems = [(line, _printable(message)) for line, message in loaded.problems]
+    return loaded
+
+
+def _parse(text: str, source: str) -> Loaded:
     try:
+        loader = _LineLoader(text)
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         msg = " ".join(x for x in (e.context, e.problem) if x) or "invalid YAML"
         return Loaded(None, [(line, f"invalid YAML: {msg}")], source)
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow (NUL, ...)
+        line = text.count("\n", 0, e.position) + 1
+        code = e.character if isinstance(e.character, int) else ord(e.character)
+        return Loaded(None, [(line, f"invalid YAML: character U+{code:04X} is not allowed in a YAML file")],
+                      source)
     except yaml.YAMLError as e:
-        return Loaded(None, [(None, f"invalid YAML: {e}")], source)
-    finally:
-        loader.dispose()
+        return Loaded(None, [(None, "invalid YAML: " + " ".join(str(e).split()))], source)
+    except RecursionError:
+        return Loaded(None, [(None, "invalid YAML: nested too deeply")], source)
     problems = list(loader.problems)
     if not isinstance(data, dict):
         return Loaded(None, problems + [(1, "a workflow file must be a mapping with name, version, phases ...")], source)

@@ -1,4 +1,10 @@
-"""Output for people (rich tables, status on stderr) and for programs (``--json`` on stdout)."""
+"""Output for people (rich tables, status on stderr) and for programs (``--json`` on stdout).
+
+Text is data: rich never reads user text as markup (``[b]``, ``[link=...]``, a lone
+``[/]``) or as emoji codes (``:smile:``). The console has markup and emoji off, and
+table cells and titles are :class:`rich.text.Text`, so a project called ``[/]``
+lists like any other.
+"""
 
 from __future__ import annotations
 
@@ -25,18 +31,26 @@ def emit_json(data: Any) -> None:
 
 
 def console(stderr: bool = False):
-    """A rich console; output that is not a terminal gets 120 columns, not 80."""
+    """A rich console that prints text literally; output that is not a terminal gets 120 columns, not 80."""
     from rich.console import Console
 
-    c = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    options: dict[str, Any] = dict(stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False)
+    c = Console(**options)
     if not c.is_terminal and not os.environ.get("COLUMNS"):
-        c = Console(stderr=stderr, highlight=False, soft_wrap=False, width=120)
+        c = Console(**options, width=120)
     return c
+
+
+def literal(value: Any):
+    """``value`` as rich text that is shown exactly as written."""
+    from rich.text import Text
+
+    return Text("" if value is None else str(value))
 
 
 def say(message: str) -> None:
     """A status line for people, on stderr (stdout stays data)."""
-    console(stderr=True).print(message, markup=False)
+    console(stderr=True).print(literal(message))
 
 
 def out(message: str = "") -> None:
@@ -47,12 +61,13 @@ def out(message: str = "") -> None:
 def table(rows: Iterable[Sequence[Any]], columns: Sequence[str], title: str | None = None) -> None:
     from rich.table import Table
 
-    t = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
+    t = Table(title=None if title is None else literal(title), title_justify="left", show_lines=False,
+              header_style="bold")
     for c in columns:
-        t.add_column(c, overflow="fold")
+        t.add_column(literal(c), overflow="fold")
     n = 0
     for row in rows:
-        t.add_row(*["" if v is None else str(v) for v in row])
+        t.add_row(*[literal(v) for v in row])
         n += 1
     if n == 0:
         say("(none)")

@@ -132,7 +132,9 @@ def workflow_validate(file: str = typer.Argument(..., help="Path to a workflow Y
         for ln, m in loaded.problems:
             out(f"{file}:{ln}: {m}" if ln else f"{file}: {m}")
     if loaded.workflow is None:
-        raise PlpError(f"{file} has {len(loaded.problems)} problem(s)")
+        line, message = loaded.problems[0]
+        first = f"{file}:{line}: {message}" if line else f"{file}: {message}"
+        raise PlpError(f"{file} has {len(loaded.problems)} problem(s); the first: {first}")
 
 
 @workflow_app.command("migrate")

@@ -3,16 +3,25 @@
 SVG keeps its text as text (``svg.fonttype: none``), so the labels can be searched
 and read by screen readers, and carries no creation date, so the same data draws
 the same file. PNG is drawn at 150 dpi.
+
+Text is data: matplotlib's mathtext is off (``text.parse_math``), so a name with
+``$x$`` is drawn as written instead of crashing or turning into a formula, and a
+user's text longer than :data:`plp.reports.escape.CHART_LABEL_MAX` characters ends
+in "…" (a long name would make an image too wide to save). A character the font
+lacks (an emoji, say) stays as text in SVG and is drawn as a box in PNG, without a
+warning on the terminal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import warnings
 from pathlib import Path
 from typing import Any
 
 from plp.errors import InvalidInput
+from plp.reports.escape import chart_label
 from plp.reports.labels import Labels
 
 FORMATS = {".svg": "svg", ".png": "png"}
@@ -29,7 +38,7 @@ def chart_format(path: Path | str) -> str:
 
 
 def _rc() -> dict[str, Any]:
-    return {"svg.fonttype": "none", "svg.hashsalt": "plp", "font.family": "DejaVu Sans",
+    return {"svg.fonttype": "none", "svg.hashsalt": "plp", "text.parse_math": False, "font.family": "DejaVu Sans",
             "font.size": 9, "axes.edgecolor": "#8a96a3", "axes.labelcolor": INK, "xtick.color": INK,
             "ytick.color": INK, "text.color": INK}
 
@@ -37,7 +46,9 @@ def _rc() -> dict[str, Any]:
 def _save(fig: Any, fmt: str) -> bytes:
     buf = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {}
-    fig.savefig(buf, format=fmt, dpi=150, bbox_inches="tight", metadata=metadata)
+    with warnings.catch_warnings():  # "Glyph ... missing from font": a box in PNG is enough
+        warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
+        fig.savefig(buf, format=fmt, dpi=150, bbox_inches="tight", metadata=metadata)
     return buf.getvalue()
 
 
@@ -100,29 +111,32 @@ def timeline(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
         rows = {"phases": 3.0, "decisions": 1.75, "milestones": 0.5}
         for sp in data["spans"]:
             width = max((sp["end"] - sp["start"]).days, 1)
+            label = chart_label(sp["label"])
             ax.barh(rows["phases"], width, left=mdates.date2num(sp["start"]), height=0.55,
                     color=PHASE_COLOURS[sp["index"] % len(PHASE_COLOURS)], edgecolor="white", linewidth=1)
-            if len(sp["label"]) * days_per_char * 0.8 < width or len(data["spans"]) == 1:
-                ax.text(mdates.date2num(sp["start"]) + width / 2, rows["phases"] + 0.4, sp["label"], ha="center",
+            if len(label) * days_per_char * 0.8 < width or len(data["spans"]) == 1:
+                ax.text(mdates.date2num(sp["start"]) + width / 2, rows["phases"] + 0.4, label, ha="center",
                         va="bottom", fontsize=8.5)
         from matplotlib.patches import Patch
 
         seen: dict[str, int] = {}
         for sp in data["spans"]:
-            seen.setdefault(sp["label"], sp["index"])
+            seen.setdefault(chart_label(sp["label"]), sp["index"])
         handles = [Patch(facecolor=PHASE_COLOURS[i % len(PHASE_COLOURS)], label=label) for label, i in seen.items()]
         if data["holds"]:
-            handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///", label=data["hold_label"]))
+            handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///",
+                                 label=chart_label(data["hold_label"])))
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(handles), 6),
                   frameon=False, fontsize=8, handlelength=1.2)
         for a, b in data["holds"]:
             ax.barh(rows["phases"], max((b - a).days, 1), left=mdates.date2num(a), height=0.55, fill=False,
                     hatch="///", edgecolor="#555555", linewidth=0)
-        marks = [(mdates.date2num(day), f"{d['decision_point']}: {d['outcome_label']}", d["outcome"])
+        marks = [(mdates.date2num(day), chart_label(f"{d['decision_point']}: {d['outcome_label']}"), d["outcome"])
                  for day, d in decisions]
         if planned:
             marks.append((mdates.date2num(dt.date.fromisoformat(planned)),
-                          f"{r['gate']['decision_point']} ({t('planned_meeting').lower()} {planned})", "planned"))
+                          chart_label(f"{r['gate']['decision_point']} ({t('planned_meeting').lower()} {planned})"),
+                          "planned"))
         for (x, text, outcome), off in zip(marks, _layout([(x, s) for x, s, _ in marks], days_per_char,
                                                           [9, -16, 19, -26])):
             colour = {"stop": "#c62828", "go": "#2e7d32", "planned": "white"}.get(outcome, "#e08e0b")
@@ -130,7 +144,7 @@ def timeline(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
                     markeredgecolor=INK if outcome == "planned" else "white", linestyle="none")
             ax.annotate(text, (x, rows["decisions"]), xytext=(0, off), textcoords="offset points", ha="center",
                         fontsize=7.5, style="italic" if outcome == "planned" else "normal")
-        dots = [(mdates.date2num(day), m["title"] if len(m["title"]) <= 40 else m["title"][:39] + "…", m["light"])
+        dots = [(mdates.date2num(day), chart_label(m["title"], 40), m["light"])
                 for day, m in milestones]
         for (x, text, colour), off in zip(dots, _layout([(x, s) for x, s, _ in dots], days_per_char,
                                                         [9, -16, 19, -26])):
@@ -151,7 +165,8 @@ def timeline(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        ax.set_title(f"{t('timeline')}: {r['name']} ({r['code']}) · {r['phase_label']}, {r['status_label']}",
+        ax.set_title(f"{t('timeline')}: {chart_label(r['name'])} ({r['code']}) · {chart_label(r['phase_label'])}, "
+                     f"{chart_label(r['status_label'])}",
                      loc="left", fontsize=11, fontweight="bold")
         return _save(fig, fmt)
 
@@ -185,7 +200,7 @@ def trust_trend(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
                         markeredgecolor="#c62828", markeredgewidth=1.5, linestyle="none")
             ax.annotate(f"{ys[-1]:.2f}", (xs[-1], ys[-1]), xytext=(10, 0), textcoords="offset points",
                         va="center", fontsize=7.5, color=colours[i])
-        ax.set_xticks(xs, [f"{r['round']}\n({t('answers').lower()}: {r['answers']})" for r in rounds])
+        ax.set_xticks(xs, [f"{chart_label(r['round'])}\n({t('answers').lower()}: {r['answers']})" for r in rounds])
         ax.set_xlim(-0.4, max(len(rounds) - 1, 1) + 0.4)
         ax.set_ylim(1, 5.2)
         ax.set_yticks([1, 2, 3, 4, 5])

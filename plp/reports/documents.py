@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+from plp.reports.escape import csv_cell
 from plp.reports.labels import Labels
 from plp.reports.render import check_format, render
 
@@ -38,13 +39,17 @@ def portfolio(rows: list[dict[str, Any]], fmt: str, *, lang: str, by: str | None
 
 
 def _csv(groups: list[dict[str, Any]], lang: str, by: str | None) -> str:
-    """One row per project (per group with ``by``); machine-readable keys, labels beside them."""
+    """One row per project (per group with ``by``); machine-readable keys, labels beside them.
+
+    Every cell goes through :func:`plp.reports.escape.csv_cell`, so a name such as
+    ``=HYPERLINK(...)`` is text in a spreadsheet, not a formula.
+    """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     head = ["code", "name", "phase", "phase_label", "status", "status_label", "next_decision_point",
             "planned_on", "ready", "criteria_met", "criteria_total", "missing", "red", "yellow", "owners",
             "measures"]
-    w.writerow(([by] if by else []) + head)
+    w.writerow(([by] if by else []) + head)  # our own words: nothing to neutralise
     for g in groups:
         for p in g["projects"]:
             ready = "" if p["ready"] is None else ("yes" if p["ready"] else "no")
@@ -54,7 +59,7 @@ def _csv(groups: list[dict[str, Any]], lang: str, by: str | None) -> str:
                    "" if p["criteria_total"] is None else p["criteria_total"], "; ".join(p["missing"]),
                    p["red"], p["yellow"], "; ".join(f"{o['org']}:{o['grade']}" for o in p["owners"]),
                    "; ".join(f"#{m['id']} {m['title']}" for m in p["measures"])]
-            w.writerow(([g["group"]] if by else []) + row)
+            w.writerow([csv_cell(c) for c in ([g["group"]] if by else []) + row])
     return buf.getvalue()
 
 

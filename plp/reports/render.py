@@ -1,8 +1,10 @@
 """Rendering reports with Jinja2 templates (``templates/``): Markdown and self-contained HTML.
 
-HTML is autoescaped; Markdown cells go through the ``cell`` filter so a ``|`` or a
-line break in a project name cannot break a table. Files are written whole or not
-at all: :func:`check_output` and :func:`write` live in :mod:`plp.files`.
+Text is data in both: HTML is autoescaped, and every ``{{ }}`` of a Markdown
+template is escaped once by :func:`plp.reports.escape.markdown_once` (Jinja2's
+``finalize``), so a name with ``<script>``, ``**``, ``|`` or a line break comes out
+as written and cannot break a table. Files are written whole or not at all:
+:func:`check_output` and :func:`write` live in :mod:`plp.files`.
 """
 
 from __future__ import annotations
@@ -13,25 +15,24 @@ from typing import Any
 
 from plp.errors import InvalidInput
 from plp.files import check_output, write  # noqa: F401  (where the report commands find them)
+from plp.reports.escape import markdown_once
 from plp.reports.labels import Labels
 
 TEMPLATES = Path(__file__).with_name("templates")
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    return " ".join(str(value).split()).replace("|", "\\|")
-
-
 @lru_cache(maxsize=2)
-def _env(autoescape: bool):
+def _env(html: bool):
+    """HTML: autoescaped. Markdown: every expression escaped once, by ``finalize``."""
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=autoescape,
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=html,
+                             finalize=None if html else markdown_once,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
-    env.filters["cell"] = _cell
+    if not html:
+        # "cell" marks a table cell or list item: one line, escaped, as finalize does anyway.
+        env.filters["cell"] = markdown_once
     return env
 
 

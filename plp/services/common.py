@@ -33,7 +33,14 @@ MAX_TEXT = 10_000
 
 def clean_text(value: str | None, what: str, *, multiline: bool = False, max_len: int = 500,
                required: bool = True) -> str | None:
-    """Refuse empty text, control characters and absurd lengths; keep everything else exactly."""
+    """Refuse empty text, control characters and absurd lengths; keep everything else exactly.
+
+    Refused because some output cannot carry them: control characters (terminals act
+    on them, XML and PostgreSQL refuse NUL), lone surrogates (not encodable as UTF-8)
+    and the non-characters U+FFFE and U+FFFF (not allowed in XML, so not in an SVG
+    chart). Every other character, right-to-left marks and emoji included, is kept and
+    shown literally (see "Text is data" in the README).
+    """
     if value is None or value == "":
         if required:
             raise InvalidInput(f"{what} must not be empty")
@@ -46,6 +53,8 @@ def clean_text(value: str | None, what: str, *, multiline: bool = False, max_len
     for ch in value:
         if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cs"):
             raise InvalidInput(f"{what} contains a control character ({ch!r})")
+        if ch in "\ufffe\uffff":
+            raise InvalidInput(f"{what} contains U+{ord(ch):04X}, which is not a character")
     return value
 
 
