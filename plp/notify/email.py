@@ -12,7 +12,8 @@ import os
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.headerregistry import Address
+from email.utils import make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from plp.notify import DeliveryError, redact
@@ -77,7 +78,8 @@ class Mailer:
         try:
             msg = EmailMessage()
             msg["From"] = self.mail_from
-            msg["To"] = formataddr((to_name, to_addr))
+            # Address, not formataddr: a non-ASCII name with "[" or quotes must come back whole.
+            msg["To"] = Address(display_name=to_name, addr_spec=to_addr)
             msg["Subject"] = subject
             msg["Message-ID"] = make_msgid(domain="plp")
             msg.set_content(body)

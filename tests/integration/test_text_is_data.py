@@ -23,8 +23,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from email import message_from_bytes, policy
-from email.message import EmailMessage
-from email.utils import formataddr
 from html.parser import HTMLParser
 
 import pytest
@@ -93,6 +91,7 @@ def _svg_texts(svg: bytes) -> list[str]:
 
 def _slack_text(payload: dict) -> str:
     """The text Slack shows: it escapes only &, < and >."""
+    from plp.notify.email import Mailer
     from plp.notify.webhook import payload as make
 
     text = json.loads(json.dumps(payload, ensure_ascii=False))["text"]
@@ -200,6 +199,7 @@ def _calendar_and_charts(cli, tmp_path, text: str) -> None:
 
 def _messages(text: str) -> None:
     """A milestone reminder as the email channel builds it, and as the webhook posts it."""
+    from plp.notify.email import Mailer
     from plp.notify.webhook import payload
     from plp.reminders import DueReminder, Recipient, compose
 
@@ -207,16 +207,16 @@ def _messages(text: str) -> None:
     due = DueReminder(kind="milestone", project_id=1, code="vdc", project=text, item_id=1, item=text,
                       step="overdue-0", due=dt.date(2026, 3, 1), recipients=[to], days=-9)
     subject, body = compose(due, to)
-    msg = EmailMessage()  # as plp.notify.email.Mailer.send builds it
-    msg["From"] = "plp@localhost"
-    msg["To"] = formataddr((to.name, to.email))
-    msg["Subject"] = subject
-    msg.set_content(body)
+    msg = Mailer("smtp://127.0.0.1:25", "plp@localhost").compose(  # no connection is opened to compose
+        to_name=to.name, to_addr=to.email, subject=subject, body=body)
     back = message_from_bytes(msg.as_bytes(), policy=policy.default)
     # The stdlib folds a long non-ASCII subject into RFC 2047 encoded words and may fold
     # at a space between two of them, which decoding then drops (RFC 2047, 6.2): so the
     # subject is compared without whitespace. Every other character must survive.
     assert _space(text).replace(" ", "") in _space(str(back["Subject"])).replace(" ", ""), "email subject"
     assert text in back.get_content(), "email body"
+    [addr] = back["To"].addresses
+    assert addr.addr_spec == to.email, "email recipient"
+    assert _space(text).replace(" ", "") == _space(addr.display_name).replace(" ", ""), "email recipient's name"
     shown = _slack_text(payload(subject, body))
     assert text in shown and subject in shown, "webhook"
