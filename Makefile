@@ -18,17 +18,21 @@ demo: $(STAMP)
 	$(BIN)/plp demo
 
 # The whole suite twice: on SQLite files, then on a throwaway PostgreSQL cluster
-# that the tests start themselves (tests/pg.py).
+# that the tests start themselves (tests/pg.py). The browser tests (tests/web) drive
+# Debian's chromium, which ensure-chromium.sh installs when it is missing.
 test: $(STAMP)
 	bash tests/ensure-postgres.sh
+	bash tests/ensure-chromium.sh
 	$(BIN)/python -m pytest
 	PLP_TEST_BACKEND=postgresql $(BIN)/python -m pytest
 
 test-sqlite: $(STAMP)
+	bash tests/ensure-chromium.sh
 	$(BIN)/python -m pytest
 
 test-postgres: $(STAMP)
 	bash tests/ensure-postgres.sh
+	bash tests/ensure-chromium.sh
 	PLP_TEST_BACKEND=postgresql $(BIN)/python -m pytest
 
 clean:
