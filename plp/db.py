@@ -30,7 +30,7 @@ from sqlmodel import Session
 from plp.errors import ConcurrentChange, PlpError
 
 #: The Alembic revision the models correspond to; a test keeps this true.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0008"
 
 DEFAULT_DB = "plp.db"
 

@@ -37,6 +37,7 @@ RULES: dict[str, Rule] = {
     "anchoring.record": Rule((), "a person from one of the project's owner organisations", owner_member=True),
     "role.assign": Rule(("sponsor",), "the sponsor", until="sponsor"),
     "workflow.migrate": Rule(("sponsor",), "the sponsor", until="sponsor"),
+    "project.publish": Rule(("sponsor", "leader"), "the sponsor or the project leader", until="leader"),
 }
 
 REQUIRE_IDENTITY = "require-identity"

@@ -33,9 +33,10 @@ COMMANDS: dict[str, str] = {
     "plan": "region", "measure": "region", "network": "region", "trust": "region",
     "report": "reports", "export": "reports",
     "config": "admin", "audit": "admin", "db": "admin", "import": "admin",
+    "serve": "web",
 }
 _ORDER = ["setup", "workflows", "directory", "projects", "milestones", "decisions", "reminders", "region", "reports",
-          "admin"]
+          "admin", "web"]
 
 
 def _root(

@@ -11,6 +11,7 @@ from plp.models import Anchoring
 from plp.services.common import (
     commit_change,
     _short,
+    check_version,
     choose,
     clean_text,
     ensure_open,
@@ -52,7 +53,8 @@ def normalise_body(body: str) -> str:
 
 
 def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.date, today: dt.date,
-           outcome: str = "approved", kind: str | None = None, actor: str) -> Anchoring:
+           outcome: str = "approved", kind: str | None = None, actor: str,
+           if_version: int | None = None) -> Anchoring:
     """Record an owner's formal decision on the project.
 
     The kind follows from the body (a council or committee is political, the chief
@@ -70,6 +72,7 @@ def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.d
     not_after_today(date, today, "decision date")
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         ensure_open(p)
         o = get_org(uow, org)
         if not any(owner.id == o.id for _, owner in owners_of(uow, p)):
