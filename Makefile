@@ -42,3 +42,9 @@ clean:
 bench: $(STAMP)
 	bash tests/ensure-postgres.sh
 	$(BIN)/python -m bench.run
+
+# The web on the demo database (made first when it is missing): http://127.0.0.1:8000/
+.PHONY: serve
+serve: $(STAMP)
+	test -f plp-demo.db || $(BIN)/plp demo
+	$(BIN)/plp --db plp-demo.db serve

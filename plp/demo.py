@@ -103,6 +103,10 @@ def run(st: "State", *, lang: str = "en", output: str | None = None) -> None:
     print()
     folder = _write_reports(db, target, output)
     print()
+    from plp.demo_web import prepare
+
+    prepare(story)
+    print()
     print(f"The example is in {db.display.removeprefix('sqlite:///')}. Look around:")
     shown = target if target != DEMO_FILE else DEMO_FILE
     print(f"  plp --db {shown} project show vdc")
@@ -112,6 +116,7 @@ def run(st: "State", *, lang: str = "en", output: str | None = None) -> None:
     print(f"  plp --db {shown} trust report")
     print(f"  plp --db {shown} network agenda --now {REPORT_DAY}")
     print(f"The reports are in {folder}/")
+    print(f"The web: plp --db {shown} serve, then open http://127.0.0.1:8000/ (make serve does both)")
 
 
 def _directory(db) -> None:
