@@ -113,10 +113,11 @@ def signed_in(request: Request) -> Ctx:
 
 
 def check_csrf(ctx: Ctx, token: str | None, *, pre_session: bool = False) -> None:
-    expected = ctx.pre_session_token if pre_session else ctx.csrf_token
-    if pre_session and not ctx.request.cookies.get(CSRF_COOKIE):
-        expected = ""  # a double-submit token needs the cookie it doubles
-    if not token or not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+    """Refuse a POST whose token is not this session's (or, for the sign-in forms, the cookie's)."""
+    expected = [ctx.csrf_token] if ctx.person is not None else []
+    if pre_session and ctx.request.cookies.get(CSRF_COOKIE):  # a double-submit token needs its cookie
+        expected.append(ctx.pre_session_token)
+    if not token or not any(hmac.compare_digest(token.encode(), e.encode()) for e in expected):
         raise CsrfRefused("the form's security token is missing or out of date; reload the page and try again")
 
 
