@@ -31,9 +31,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = scope.get("path", "").startswith("/static/")
+        started = False
 
         async def with_headers(message: dict) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in HEADERS if k not in names]
                 if not static and b"cache-control" not in names:
@@ -41,7 +44,16 @@ class SecurityHeaders:
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception as exc:
+            if started:
+                raise
+            # A bug: answered here, so the 500 page carries the same headers as every other.
+            from starlette.requests import Request
+
+            response = await errors.unexpected(Request(scope, receive), exc)
+            await response(scope, receive, with_headers)
 
 
 def build(target: str | None = None, *, base_url: str | None = None) -> FastAPI:

@@ -335,3 +335,18 @@ def test_a_reminder_links_to_the_page_where_it_is_settled_only_with_a_base_url(m
     assert "http" not in compose(r, to)[1]
     monkeypatch.setenv("PLP_BASE_URL", "https://plp.region.no/")
     assert "  https://plp.region.no/projects/vdc/decide\n" in compose(r, to)[1]
+
+
+def test_a_bug_answers_500_in_one_sentence_with_the_headers_and_no_traceback(web, monkeypatch):
+    import plp.web.routes.work as work
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(work, "my_work", broken)
+    c = web()
+    sign_in(c)
+    r = c.get("/?lang=en")
+    assert r.status_code == 500 and "Something went wrong on our side." in r.text
+    assert "secret internals" not in r.text and "Traceback" not in r.text
+    assert "default-src 'self'" in r.headers["content-security-policy"]
