@@ -8,6 +8,7 @@ One browser serves the whole run; every test gets fresh contexts (cookies, stora
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 SEED_DB = "plp_web_seed"
+SHARED_DB = "plp_web_shared"
 
 
 def unavailable(reason: str) -> None:
@@ -122,10 +124,9 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     raise AssertionError(f"plp serve did not answer /healthz within a minute:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture
-def site(seed_target, db_path, pg_server, tmp_path):
-    """``plp serve`` on a fresh copy of the seed region, with a real SMTP server for the mail."""
-    target = _clone(seed_target, db_path, pg_server)
+@contextlib.contextmanager
+def serving(target: str, log: Path):
+    """``plp serve`` on ``target``, with a real SMTP server for the mail; stopped after."""
     smtp = SmtpServer().start()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -133,7 +134,6 @@ def site(seed_target, db_path, pg_server, tmp_path):
                PLP_MAIL_FROM="plp@example.no")
     for name in ("PLP_USER", "PLP_LANG"):
         env.pop(name, None)
-    log = tmp_path / "serve.log"
     with open(log, "w") as out:
         process = subprocess.Popen([PLP_BIN, "--db", target, "serve", "--host", "127.0.0.1", "--port", str(port)],
                                    stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -152,8 +152,35 @@ def site(seed_target, db_path, pg_server, tmp_path):
 
 
 @pytest.fixture
-def new_context(browser, site):
-    """Make browser contexts on the site (fresh cookies each); all are closed after the test."""
+def site(seed_target, db_path, pg_server, tmp_path):
+    """A server of this test's own: a fresh copy of the seed region, for tests that change things."""
+    with serving(_clone(seed_target, db_path, pg_server), tmp_path / "serve.log") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def shared_site(seed_target, pg_server, tmp_path_factory):
+    """One server for the whole run, for tests that only read (and sign in)."""
+    folder = tmp_path_factory.mktemp("shared")
+    if pg_server is None:
+        target = str(folder / "shared.db")
+        shutil.copyfile(seed_target, target)
+    else:
+        from sqlalchemy import text
+
+        admin, base = pg_server
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {SHARED_DB} WITH (FORCE)"))
+            conn.execute(text(f"CREATE DATABASE {SHARED_DB} TEMPLATE {SEED_DB}"))
+        target = f"{base}/{SHARED_DB}"
+    with serving(target, folder / "serve.log") as s:
+        yield s
+    if pg_server is not None:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {SHARED_DB} WITH (FORCE)"))
+
+
+def _contexts(browser, site):
     made = []
 
     def make(**options):
@@ -162,9 +189,30 @@ def new_context(browser, site):
         made.append(ctx)
         return ctx
 
+    return make, made
+
+
+@pytest.fixture
+def new_context(browser, site):
+    """Make browser contexts on this test's site (fresh cookies each); all are closed after the test."""
+    make, made = _contexts(browser, site)
     yield make
     for ctx in made:
         ctx.close()
+
+
+@pytest.fixture
+def shared_context(browser, shared_site):
+    """The same, on the shared read-only site."""
+    make, made = _contexts(browser, shared_site)
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+@pytest.fixture
+def shared_page(shared_context):
+    return open_page(shared_context())
 
 
 @pytest.fixture

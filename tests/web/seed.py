@@ -45,11 +45,12 @@ XSS = {
 }
 
 # Projects: `ready` stands at a ready BP1; `early` at a BP1 that is not ready; `pre` is in
-# the pre-project with an overdue milestone and anchoring missing from Vennesla and
-# Iveland; `xss` carries the hostile texts.
+# the pre-project with an overdue milestone, a planned BP2 meeting and anchoring missing
+# from Vennesla and Iveland; `xss` carries the hostile texts.
 READY, EARLY, PRE, HOSTILE = "ready", "early", "pre", "xss"
 OVERDUE_TITLE = "Reguleringsplan levert"
 TRUST_ROUND = "2026"
+PLANNED_MEETING = "2026-04-01"  # BP2 of `pre`
 
 
 def seed_commands() -> list[list[str]]:
@@ -73,6 +74,7 @@ def seed_commands() -> list[list[str]]:
         ["role", "assign", PRE, PER.name, "leader"],
         ["milestone", "add", PRE, OVERDUE_TITLE, "--due", "2026-02-01", "--responsible", KARI.name],
         ["milestone", "add", PRE, "Kostnadsoverslag", "--due", "2026-06-01", "--responsible", PER.name],
+        ["gate", "plan", PRE, "--date", PLANNED_MEETING, "--now", TODAY],  # owners' missing anchoring shows on my-work
         ["project", "create", HOSTILE, XSS["project name"], "--workflow", "plp", "--phase", "pre_project",
          "--owner", "Kristiansand:A"],
         ["role", "assign", HOSTILE, EVE.name, "sponsor"],

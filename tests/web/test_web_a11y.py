@@ -47,9 +47,9 @@ def _violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize(("path", "signed_in"), PAGES, ids=[p for p, _ in PAGES])
-def test_the_page_has_no_axe_violations_fits_a_phone_and_labels_every_field(new_context, site, path, signed_in):
+def test_the_page_has_no_axe_violations_fits_a_phone_and_labels_every_field(shared_context, path, signed_in):
     for viewport in (DESKTOP, PHONE):
-        page = open_page(new_context(viewport=viewport))
+        page = open_page(shared_context(viewport=viewport))
         if signed_in:
             sign_in(page, KARI)
         response = page.goto(path + "?lang=en")
@@ -61,7 +61,8 @@ def test_the_page_has_no_axe_violations_fits_a_phone_and_labels_every_field(new_
             assert width <= PHONE["width"], f"{path} scrolls sideways on a phone: {width}px"
 
 
-def test_the_409_page_for_a_gate_that_is_not_ready_has_no_axe_violations(page, site):
+def test_the_409_page_for_a_gate_that_is_not_ready_has_no_axe_violations(shared_page):
+    page = shared_page
     sign_in(page, KARI)
     page.goto("/projects/early/decide?lang=en")
     page.check("#outcome-go")
@@ -71,7 +72,8 @@ def test_the_409_page_for_a_gate_that_is_not_ready_has_no_axe_violations(page, s
     assert _violations(page) == []
 
 
-def test_the_first_tab_reaches_the_skip_link_to_main(page, site):
+def test_the_first_tab_reaches_the_skip_link_to_main(shared_page):
+    page = shared_page
     sign_in(page, KARI)
     page.goto(f"/projects/{READY}?lang=en")
     page.keyboard.press("Tab")
