@@ -83,6 +83,7 @@ def seed_commands() -> list[list[str]]:
         ["decide", HOSTILE, "rework", "--by", EVE.name, "--note", XSS["decision note"], "--date", "2026-03-01"],
         ["anchor", "record", HOSTILE, "--org", "Kristiansand", "--body", "bystyre", "--ref", XSS["anchoring ref"],
          "--date", "2026-03-02"],
+        ["project", "publish", HOSTILE],
         ["plan", "add", "snp", XSS["plan title"], "--period", "2025-2028"],
         ["measure", "add", "snp", XSS["measure title"], "--responsible", "Kristiansand"],
         ["trust", "record", "--round", TRUST_ROUND, "--respondent", OLA.name, "--scores", "4,3,5,4,3",

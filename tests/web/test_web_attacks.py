@@ -80,6 +80,7 @@ PAGES_WITH_TEXT = {
     "/region": ["plan title", "measure title", "trust comment"],
     "/": ["milestone title"],
     "/me": [],
+    "/public": ["project name"],
     f"/trust/{TRUST_ROUND}": [],
 }
 

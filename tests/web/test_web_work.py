@@ -100,6 +100,17 @@ def test_a_decision_changed_meanwhile_gives_409_and_shows_the_current_state(new_
     assert [d["outcome"] for d in project(site, READY)["decisions"]] == ["go"]
 
 
+def test_a_decision_with_a_date_that_is_not_a_date_is_a_bad_form(page, site):
+    sign_in(page, KARI)
+    page.goto(f"/projects/{READY}/decide?lang=en")
+    page.check("#outcome-go")
+    page.evaluate("document.getElementById('date').type = 'text'")  # past the browser's own date picker
+    page.fill("#date", "the 32nd of March")
+    before = region_state(site)
+    assert submit(page, page.locator("#decide-form")).status == 400
+    assert region_state(site) == before
+
+
 def test_someone_who_may_not_decide_gets_403_naming_the_role_even_with_a_valid_session_and_token(page, site):
     sign_in(page, OLA)
     page.goto(f"/projects/{READY}?lang=en")
