@@ -18,17 +18,21 @@ demo: $(STAMP)
 	$(BIN)/plp demo
 
 # The whole suite twice: on SQLite files, then on a throwaway PostgreSQL cluster
-# that the tests start themselves (tests/pg.py).
+# that the tests start themselves (tests/pg.py). The browser tests (tests/web) drive
+# Debian's chromium, which ensure-chromium.sh installs when it is missing.
 test: $(STAMP)
 	bash tests/ensure-postgres.sh
+	bash tests/ensure-chromium.sh
 	$(BIN)/python -m pytest
 	PLP_TEST_BACKEND=postgresql $(BIN)/python -m pytest
 
 test-sqlite: $(STAMP)
+	bash tests/ensure-chromium.sh
 	$(BIN)/python -m pytest
 
 test-postgres: $(STAMP)
 	bash tests/ensure-postgres.sh
+	bash tests/ensure-chromium.sh
 	PLP_TEST_BACKEND=postgresql $(BIN)/python -m pytest
 
 clean:
@@ -38,3 +42,9 @@ clean:
 bench: $(STAMP)
 	bash tests/ensure-postgres.sh
 	$(BIN)/python -m bench.run
+
+# The web on the demo database (made first when it is missing): http://127.0.0.1:8000/
+.PHONY: serve
+serve: $(STAMP)
+	test -f plp-demo.db || $(BIN)/plp demo
+	$(BIN)/plp --db plp-demo.db serve

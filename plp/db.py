@@ -32,7 +32,7 @@ from plp.files import PRIVATE
 from plp.redact import password_in, redact, remember_secret
 
 #: The Alembic revision the models correspond to; a test keeps this true.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 
 DEFAULT_DB = "plp.db"
 

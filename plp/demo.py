@@ -110,6 +110,9 @@ def run(st: "State", *, lang: str = "en", output: str | None = None, force: bool
     _write_reports(db, folder, force=force)
     print()
     benefit_review(story)
+    from plp.demo_web import prepare
+
+    prepare(story)
     print()
     print(f"The example is in {db.sqlite_path or db.display}. Look around:")
     shown = target if target != DEMO_FILE else DEMO_FILE
@@ -121,6 +124,7 @@ def run(st: "State", *, lang: str = "en", output: str | None = None, force: bool
     print(f"  plp --db {shown} trust report")
     print(f"  plp --db {shown} network agenda --now {REPORT_DAY}")
     print(f"The reports are in {folder}/")
+    print(f"The web: plp --db {shown} serve, then open http://127.0.0.1:8000/ (make serve does both)")
 
 
 def _directory(db) -> None:

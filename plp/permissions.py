@@ -39,6 +39,7 @@ RULES: dict[str, Rule] = {
     "workflow.migrate": Rule(("sponsor",), "the sponsor", until="sponsor"),
     "condition.met": Rule(("sponsor", "steering", "leader"), "the sponsor, a steering group member or the leader"),
     "benefit.record": Rule(("sponsor", "steering", "leader"), "the sponsor, a steering group member or the leader"),
+    "project.publish": Rule(("sponsor", "leader"), "the sponsor or the project leader", until="leader"),
 }
 
 REQUIRE_IDENTITY = "require-identity"

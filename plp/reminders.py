@@ -69,6 +69,7 @@ _T = {
         "am_body": "Avgjerdsmøtet for {dp} i prosjektet {project} ({code}) er planlagt {due}. "
                    "Formell forankring frå {item} manglar framleis.",
         "am_cmd": "Når vedtaket ligg føre, registrer det:",
+        "web": "Eller gjer det på nettsida:",
     },
     "nb": {
         "greeting": "Hei {name},",
@@ -92,6 +93,7 @@ _T = {
         "am_body": "Beslutningsmøtet for {dp} i prosjektet {project} ({code}) er planlagt {due}. "
                    "Formell forankring fra {item} mangler fortsatt.",
         "am_cmd": "Når vedtaket foreligger, registrer det:",
+        "web": "Eller gjør det på nettsiden:",
     },
     "en": {
         "greeting": "Hello {name},",
@@ -115,16 +117,41 @@ _T = {
         "am_body": "The decision meeting for {dp} in the project {project} ({code}) is planned for {due}. "
                    "Formal anchoring from {item} is still missing.",
         "am_cmd": "When the decision has been made, record it:",
+        "web": "Or do it on the web:",
     },
 }
 
 
-def compose(r: DueReminder, to: Recipient) -> tuple[str, str]:
-    """Subject and plain-text body of ``r`` for ``to``, in ``to.lang``."""
+def link(r: DueReminder, base_url: str | None) -> str | None:
+    """The web page where the reminder is settled, on ``base_url`` (PLP_BASE_URL); None without one."""
+    if not base_url:
+        return None
+    base = base_url.rstrip("/")
+    if r.kind == "milestone":
+        return f"{base}/projects/{r.code}#milestone-{r.item_id}"
+    if r.kind == "decision_waiting":
+        return f"{base}/projects/{r.code}/decide"
+    if r.kind == "anchoring_missing":
+        return f"{base}/projects/{r.code}#anchoring"
+    return f"{base}/projects/{r.code}"
+
+
+def compose(r: DueReminder, to: Recipient, base_url: str | None = None) -> tuple[str, str]:
+    """Subject and plain-text body of ``r`` for ``to``, in ``to.lang``.
+
+    With a web address (``base_url``, by default PLP_BASE_URL) the body also links
+    to the page where the thing is settled.
+    """
     from plp import timed_texts
 
+    if base_url is None:
+        import os
+
+        base_url = os.environ.get("PLP_BASE_URL") or None
     if r.kind in timed_texts.KINDS:  # the notices of the moves time makes
-        return timed_texts.compose(r, to)
+        subject, body = timed_texts.compose(r, to)
+        url = link(r, base_url)
+        return subject, (f"{body}\n\n{url}" if url else body)
     t = _T.get(to.lang, _T["nn"])
     v = dict(r.extra, name=to.name, item=r.item, code=r.code, project=r.project, due=r.due.isoformat(),
              days=abs(r.days))
@@ -150,5 +177,8 @@ def compose(r: DueReminder, to: Recipient) -> tuple[str, str]:
         subject = t["am_subject"]
         lines += [t["am_body"].format(**v), "", t["am_cmd"],
                   f"  plp anchor record {r.code} --org \"{r.item}\" --body kommunestyre --ref SAKSNR --date YYYY-MM-DD"]
+    url = link(r, base_url)
+    if url:
+        lines += ["", t["web"], f"  {url}"]
     lines += ["", t["sign"]]
     return subject.format(**v), "\n".join(lines) + "\n"

@@ -34,9 +34,10 @@ COMMANDS: dict[str, str] = {
     "report": "reports", "export": "reports",
     "config": "admin", "audit": "admin", "db": "admin", "import": "admin",
     "condition": "conditions", "benefit": "conditions",
+    "serve": "web",
 }
 _ORDER = ["setup", "workflows", "directory", "projects", "milestones", "decisions", "conditions", "reminders", "region",
-          "reports", "admin"]
+          "reports", "admin", "web"]
 
 
 def _root(

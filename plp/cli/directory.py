@@ -64,6 +64,37 @@ def person_add(ctx: typer.Context, name: str = typer.Argument(..., help="Full na
     say(f"Added person {p.name} (id {p.id}).")
 
 
+@person_app.command("password")
+def person_password(ctx: typer.Context, person: str = typer.Argument(..., help="Name, email or id."),
+                    clear: bool = typer.Option(False, "--clear", help="Remove the password.")) -> None:
+    """Set a person's password for signing in to the web (plp serve).
+
+    On a terminal it asks twice; otherwise it reads one line from standard input.
+    Setting or clearing a password signs the person out everywhere.
+
+    Example: echo 'a long secret' | plp person password kari@vennesla.kommune.no
+    """
+    import sys
+
+    from plp.errors import InvalidInput
+    from plp.services.signin import set_password
+
+    st = state(ctx)
+    password = None
+    if not clear:
+        if sys.stdin.isatty():
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            line = sys.stdin.readline()
+            password = line[:-1] if line.endswith("\n") else line
+            if password.endswith("\r"):
+                password = password[:-1]
+            if not password:
+                raise InvalidInput("no password on standard input (one line expected)")
+    p = set_password(st.db, person=person, password=password, actor=st.actor)
+    say(f"Removed the password of {p.name}." if clear else f"Set the password of {p.name}.")
+
+
 @person_app.command("list")
 def person_list(ctx: typer.Context, json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     """List people.

@@ -203,12 +203,34 @@ def describe_event(kind: str, d: dict) -> str:
     if kind == "decision_taken":
         note = f" – {d['note']}" if d.get("note") else ""
         return f"{d['decision_point']}: {d['outcome']} by {d['by']} on {d['date']} → {d['phase']} ({d['status']}){note}"
+    if kind in ("project_published", "project_unpublished"):
+        return "published on the public results page" if kind == "project_published" else "withdrawn from the public results page"
     if kind == "workflow_migrated":
         kept = f"; kept ticks not in v{d['to_version']}: {', '.join(d['kept_checklist_items'])}" \
             if d.get("kept_checklist_items") else ""
         return (f"moved from {d['workflow']} v{d['from_version']} to v{d['to_version']} in phase {d['phase']}; "
                 f"next {d['decision_point']} {'ready' if d.get('ready') else 'not ready'}{kept}")
     return f"{kind} " + json.dumps(d, ensure_ascii=False, sort_keys=True)
+
+
+@project_app.command("publish")
+def project_publish(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
+                    undo: bool = typer.Option(False, "--undo", help="Withdraw it from the public page.")) -> None:
+    """Show the project's results on the public web page (/public), or with --undo withdraw them.
+
+    The public page shows the phase, the milestones reached, the owners, the goals and
+    the people in the project's roles; nothing else.
+
+    Example: plp project publish vdc
+    """
+    from plp.services.publish import publish
+
+    st = state(ctx)
+    changed = publish(st.db, code=code, undo=undo, actor=st.actor)
+    if undo:
+        say(f"{code} is withdrawn from the public page." if changed else f"{code} was not published.")
+    else:
+        say(f"{code} is published on the public page." if changed else f"{code} was already published.")
 
 
 @role_app.command("assign")

@@ -11,6 +11,7 @@ from plp.models import Anchoring
 from plp.services.common import (
     commit_change,
     _short,
+    check_version,
     choose,
     clean_text,
     ensure_open,
@@ -66,7 +67,7 @@ def check_anchoring(body: str, kind: str | None, outcome: str, ref: str) -> tupl
 
 def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.date, today: dt.date,
            outcome: str = "approved", kind: str | None = None, valid_until: dt.date | None = None,
-           actor: str) -> Anchoring:
+           actor: str, if_version: int | None = None) -> Anchoring:
     """Record an owner's formal decision on the project.
 
     The kind follows from the body (a council or committee is political, the chief
@@ -83,6 +84,7 @@ def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.d
             raise InvalidInput(f"valid-until {valid_until.isoformat()} is before the decision date {date.isoformat()}")
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         ensure_open(p)
         o = get_org(uow, org)
         if not any(owner.id == o.id for _, owner in owners_of(uow, p)):

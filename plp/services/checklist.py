@@ -10,7 +10,7 @@ from plp import permissions
 from plp.db import Database, utcnow
 from plp.errors import InvalidTransition, NotFound
 from plp.models import ChecklistTick
-from plp.services.common import commit_change, ensure_open, get_project, workflow_of
+from plp.services.common import check_version, commit_change, ensure_open, get_project, workflow_of
 
 
 def show_checklist(db: Database, *, code: str, lang: str = "en") -> list[dict[str, Any]]:
@@ -26,10 +26,11 @@ def show_checklist(db: Database, *, code: str, lang: str = "en") -> list[dict[st
                 for phase in wf.phases for item in phase.checklist]
 
 
-def tick(db: Database, *, code: str, item: str, actor: str) -> str:
+def tick(db: Database, *, code: str, item: str, actor: str, if_version: int | None = None) -> str:
     """Tick an item of any phase of the project's workflow; returns its phase."""
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         ensure_open(p)
         phase, _ = workflow_of(uow, p).checklist_item(item)
         if uow.session.exec(select(ChecklistTick).where(ChecklistTick.project_id == p.id,
@@ -43,9 +44,10 @@ def tick(db: Database, *, code: str, item: str, actor: str) -> str:
         return phase.key
 
 
-def untick(db: Database, *, code: str, item: str, actor: str) -> None:
+def untick(db: Database, *, code: str, item: str, actor: str, if_version: int | None = None) -> None:
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         ensure_open(p)
         phase, _ = workflow_of(uow, p).checklist_item(item)
         row = uow.session.exec(select(ChecklistTick).where(ChecklistTick.project_id == p.id,

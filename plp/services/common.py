@@ -254,6 +254,15 @@ def choose(value: str, options: Any, what: str) -> str:
     return value
 
 
+def check_version(project: Project, if_version: int | None) -> None:
+    """Refuse a change made from a page that showed an older version of the project."""
+    if if_version is not None and project.version != if_version:
+        from plp.errors import ConcurrentChange
+
+        raise ConcurrentChange(f"project {project.code} was changed meanwhile (version {project.version}, "
+                               f"you read {if_version}); reload and try again")
+
+
 def ensure_open(project: Project) -> None:
     """Completed and stopped projects are a closed record: nothing changes them."""
     if project.status in engine.END_STATES:

@@ -11,7 +11,7 @@ from plp import permissions
 from plp.db import Database
 from plp.errors import InvalidTransition, NotFound
 from plp.models import Milestone, Person, Project
-from plp.services.common import commit_change, choose, clean_text, ensure_open, get_person, get_project, not_after_today, workflow_of
+from plp.services.common import check_version, commit_change, choose, clean_text, ensure_open, get_person, get_project, not_after_today, workflow_of
 from plp.services.projects import milestone_dict
 
 
@@ -42,10 +42,11 @@ def add_milestone(db: Database, *, code: str, title: str, due: dt.date, responsi
 
 
 def complete_milestone(db: Database, *, code: str, milestone_id: int, on: dt.date, today: dt.date,
-                       actor: str) -> Milestone:
+                       actor: str, if_version: int | None = None) -> Milestone:
     not_after_today(on, today, "completion date")
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         ensure_open(p)
         m = uow.session.get(Milestone, milestone_id)
         if m is None or m.project_id != p.id:

@@ -1,0 +1,132 @@
+"""The portfolio, the project page, its history and its small forms."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form
+
+from plp.dates import parse_date
+from plp.errors import ConcurrentChange, InvalidInput, NotAllowed
+from plp.services import anchoring, checklist, milestones, projects, publish
+from plp.services.pages import missing_roles, project_page
+from plp.services.reporting import portfolio
+from plp.web.auth import Ctx, actor_of, check_csrf, signed_in
+from plp.web.errors import error_page
+from plp.web.render import page, redirect
+
+router = APIRouter()
+
+
+def _version(value: str | None) -> int:
+    if not value or not value.strip().isdigit():
+        raise InvalidInput("the form has no valid version; reload the page and try again")
+    return int(value)
+
+
+def forbidden(ctx: Ctx, code: str, action: str, detail: str | None = None):
+    """403 naming the role the person lacks, in their language."""
+    names = [ctx.t("role_responsible") if n == "@responsible" else ctx.t("role_owner_member")
+             if n == "@owner_member" else n for n in missing_roles(ctx.db, code=code, action=action, lang=ctx.lang)]
+    sentence = ctx.t("err_403_role", roles=f" {ctx.t('word_or')} ".join(names))
+    return error_page(ctx.request, 403, "err_403", detail, sentence=sentence)
+
+
+def show(ctx: Ctx, code: str, *, status: int = 200, notice: str | None = None, error: str | None = None):
+    data = project_page(ctx.db, code=code, today=ctx.today, lang=ctx.lang, actor=actor_of(ctx.person))
+    return page(ctx, "project.html", status=status, p=data, notice=notice, error=error, nav="projects",
+                bodies=list(anchoring.BODIES))
+
+
+@router.get("/projects")
+def portfolio_page(ctx: Ctx = Depends(signed_in), phase: str = "", status: str = "", owner: str = "",
+                   measure: str = ""):
+    rows = portfolio(ctx.db, today=ctx.today, lang=ctx.lang)
+    choices = {"phase": sorted({(r["phase"], r["phase_label"]) for r in rows}),
+               "status": sorted({(r["status"], r["status_label"]) for r in rows}),
+               "owner": sorted({o["org"] for r in rows for o in r["owners"]}, key=str.lower),
+               "measure": sorted({(str(m["id"]), m["title"]) for r in rows for m in r["measures"]})}
+    shown = [r for r in rows
+             if (not phase or r["phase"] == phase) and (not status or r["status"] == status)
+             and (not owner or any(o["org"] == owner for o in r["owners"]))
+             and (not measure or any(str(m["id"]) == measure for m in r["measures"]))]
+    return page(ctx, "portfolio.html", rows=shown, choices=choices, nav="projects",
+                chosen={"phase": phase, "status": status, "owner": owner, "measure": measure})
+
+
+@router.get("/projects/{code}")
+def project(code: str, ctx: Ctx = Depends(signed_in)):
+    return show(ctx, code)
+
+
+@router.get("/projects/{code}/history")
+def history(code: str, ctx: Ctx = Depends(signed_in)):
+    from plp.dates import show as local_time
+
+    data = project_page(ctx.db, code=code, today=ctx.today, lang=ctx.lang, actor=actor_of(ctx.person))
+    events = projects.history(ctx.db, code=code)
+    for e in events:
+        e["when"] = local_time(e["at"])
+    return page(ctx, "history.html", p=data, events=events, nav="projects")
+
+
+def _changed(ctx: Ctx, code: str, exc: ConcurrentChange):
+    return show(ctx, code, status=409, error=ctx.t("changed_meanwhile"))
+
+
+@router.post("/projects/{code}/milestones/{milestone_id}/done")
+def milestone_done(code: str, milestone_id: int, ctx: Ctx = Depends(signed_in), on: str = Form(""),
+                   version: str = Form(""), csrf_token: str = Form("")):
+    check_csrf(ctx, csrf_token)
+    day = parse_date(on, "on") if on else ctx.today
+    try:
+        milestones.complete_milestone(ctx.db, code=code, milestone_id=milestone_id, on=day, today=ctx.today,
+                                      actor=actor_of(ctx.person), if_version=_version(version))
+    except ConcurrentChange as e:
+        return _changed(ctx, code, e)
+    except NotAllowed as e:
+        return forbidden(ctx, code, "milestone.done", str(e))
+    return redirect(ctx, f"/projects/{code}{ctx.lang_query()}#milestone-{milestone_id}")
+
+
+@router.post("/projects/{code}/checklist/{item}")
+def checklist_toggle(code: str, item: str, ctx: Ctx = Depends(signed_in), done: str = Form(""),
+                     version: str = Form(""), csrf_token: str = Form("")):
+    check_csrf(ctx, csrf_token)
+    if done not in ("true", "false"):
+        raise InvalidInput("done must be true or false")
+    change = checklist.tick if done == "true" else checklist.untick
+    try:
+        change(ctx.db, code=code, item=item, actor=actor_of(ctx.person), if_version=_version(version))
+    except ConcurrentChange as e:
+        return _changed(ctx, code, e)
+    except NotAllowed as e:
+        return forbidden(ctx, code, "checklist.tick", str(e))
+    return redirect(ctx, f"/projects/{code}{ctx.lang_query()}#item-{item}")
+
+
+@router.post("/projects/{code}/anchoring")
+def anchoring_record(code: str, ctx: Ctx = Depends(signed_in), org: str = Form(""), body: str = Form(""),
+                     ref: str = Form(""), date: str = Form(""), outcome: str = Form("approved"),
+                     version: str = Form(""), csrf_token: str = Form("")):
+    check_csrf(ctx, csrf_token)
+    day = parse_date(date, "date")
+    try:
+        anchoring.record(ctx.db, code=code, org=org, body=body, ref=ref, date=day, today=ctx.today,
+                         outcome=outcome or "approved", actor=actor_of(ctx.person), if_version=_version(version))
+    except ConcurrentChange as e:
+        return _changed(ctx, code, e)
+    except NotAllowed as e:
+        return forbidden(ctx, code, "anchoring.record", str(e))
+    return redirect(ctx, f"/projects/{code}{ctx.lang_query()}#anchoring")
+
+
+@router.post("/projects/{code}/publish")
+def publish_toggle(code: str, ctx: Ctx = Depends(signed_in), published: str = Form(""),
+                   csrf_token: str = Form("")):
+    check_csrf(ctx, csrf_token)
+    if published not in ("true", "false"):
+        raise InvalidInput("published must be true or false")
+    try:
+        publish.publish(ctx.db, code=code, undo=published == "false", actor=actor_of(ctx.person))
+    except NotAllowed as e:
+        return forbidden(ctx, code, "project.publish", str(e))
+    return redirect(ctx, f"/projects/{code}{ctx.lang_query()}#publish-form")
