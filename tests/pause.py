@@ -38,6 +38,14 @@ class PausedWriter:
         self.proc = subprocess.Popen([PLP_BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      env=env)
 
+    def __enter__(self) -> "PausedWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.running():  # a failed test must not leave a writer holding the lock
+            self.proc.kill()
+            self.proc.communicate(timeout=60)
+
     def wait_until_inside(self) -> None:
         """Return once the process is inside its write transaction; fail if it ended first."""
         wait_for(lambda: self.marker.exists() or self.proc.poll() is not None, what=f"pause of {self.args}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import BACKEND, dump, query
-from tests.pause import PausedWriter, a_write_transaction_is_open
+from tests.pause import PausedWriter, a_write_transaction_is_open, wait_for
 
 # Each of these writes several rows (the change, the version bump, the event, the
 # chain head) in one transaction; a kill in the middle must leave none of them.
@@ -47,11 +47,12 @@ def assert_whole(cli, db_path) -> None:
 def test_a_process_killed_inside_its_write_transaction_leaves_the_database_as_it_was(sponsored, cli, db_path,
                                                                                      tmp_path, victim):
     before = dump(db_path)
-    writer = PausedWriter(tmp_path / "inside", *victim)
-    writer.wait_until_inside()
-    assert a_write_transaction_is_open(db_path), "the pause point is not inside a write transaction"
-    writer.kill()
-    assert not a_write_transaction_is_open(db_path)
+    with PausedWriter(tmp_path / "inside", *victim) as writer:
+        writer.wait_until_inside()
+        assert a_write_transaction_is_open(db_path), "the pause point is not inside a write transaction"
+        writer.kill()
+    # PostgreSQL rolls back once it notices the client is gone
+    wait_for(lambda: not a_write_transaction_is_open(db_path), what="the killed transaction to end")
     assert dump(db_path) == before  # not one row of the killed change, not even the version bump
     assert_whole(cli, db_path)
     # the same change, run again to the end, is taken whole: the kill left no lock or debris behind
@@ -64,10 +65,10 @@ def test_a_process_killed_inside_its_write_transaction_leaves_the_database_as_it
 def test_repeated_kills_mid_write_leave_a_whole_record_that_still_takes_changes(sponsored, cli, db_path, tmp_path):
     [(version, rnd)] = query(db_path, "SELECT version, round FROM project WHERE code = 'vdc'")
     for i in range(4):
-        writer = PausedWriter(tmp_path / f"inside{i}", "decide", "vdc", "rework", "--by", "Kari Nordmann",
-                              "--note", f"runde {i}")
-        writer.wait_until_inside()
-        writer.kill()
+        with PausedWriter(tmp_path / f"inside{i}", "decide", "vdc", "rework", "--by", "Kari Nordmann",
+                          "--note", f"runde {i}") as writer:
+            writer.wait_until_inside()
+            writer.kill()
         # a decision that did land between the kills moves the round exactly once
         assert cli("decide", "vdc", "rework", "--by", "Kari Nordmann", "--note", f"heil {i}").code == 0
     assert query(db_path, "SELECT version, round FROM project WHERE code = 'vdc'") == [(version + 4, rnd + 4)]

@@ -117,16 +117,14 @@ def test_a_backup_made_while_a_write_is_open_is_consistent_and_holds_the_last_co
     """The write is held open (test-only pause point) for the whole backup, so the two overlap
     for certain: the copy has everything committed before it, and nothing of the open write."""
     team("--as", "Per Leiar", "goal", "add", "vdc", "effect", "Før kopien")
-    writer = PausedWriter(tmp_path / "inside", "--as", "Per Leiar", "goal", "add", "vdc", "effect", "Under kopien")
-    writer.wait_until_inside()
     copy = tmp_path / "backup.db"
-    try:
+    with PausedWriter(tmp_path / "inside", "--as", "Per Leiar", "goal", "add", "vdc", "effect", "Under kopien") as writer:
+        writer.wait_until_inside()
         assert a_write_transaction_is_open(db_path)
         result = cli("db", "backup", str(copy))
         assert result.code == 0, result.err
         # the backup ended while the write was still open: they overlapped
         assert writer.running() and a_write_transaction_is_open(db_path)
-    finally:
         code, err = writer.release()
     assert code == 0, err  # and the writer, held during the backup, then commits
     assert query(db_path, "SELECT text FROM goal ORDER BY id") == [("Før kopien",), ("Under kopien",)]
