@@ -38,6 +38,13 @@ DEFAULT_DB = "plp.db"
 
 _WRITING: ContextVar[bool] = ContextVar("plp_writing", default=False)
 
+#: TEST-ONLY, never set in use: a file name. The first unit of work of the process
+#: to commit writes its rows, creates this file and waits (at most two minutes) until
+#: the file is removed, still inside its open write transaction. The crash tests
+#: SIGKILL it there; the backup test copies the database meanwhile. Read once at
+#: import, so unset it costs one falsy check per commit.
+_PAUSE_IN_WRITE: str | None = os.environ.get("PLP_TEST_PAUSE_IN_WRITE") or None
+
 #: ``--as`` text -> the name recorded on events, per database; cleared when people change.
 _ACTORS: dict[tuple[str, str], tuple[str, int | None]] = {}
 
@@ -363,4 +370,19 @@ class UnitOfWork:
         self.session.flush()
 
     def commit(self) -> None:
+        if _PAUSE_IN_WRITE:  # test-only, see its definition
+            _pause_in_write(self.session)
         self.session.commit()
+
+
+def _pause_in_write(session: Session) -> None:
+    """Hold the open write transaction until the test removes the marker file (test-only)."""
+    import time
+
+    global _PAUSE_IN_WRITE
+    marker, _PAUSE_IN_WRITE = Path(str(_PAUSE_IN_WRITE)), None  # once per process
+    session.flush()  # the rows are in the transaction, and on SQLite it holds the write lock
+    marker.write_text(str(os.getpid()), encoding="utf-8")
+    deadline = time.monotonic() + 120
+    while marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)

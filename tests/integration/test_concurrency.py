@@ -26,19 +26,33 @@ def test_simultaneous_decisions_on_one_version_have_exactly_one_winner(region, d
     assert query(db_path, "SELECT round, version FROM project WHERE code = 'vdc'") == [(2, version + 1)]
 
 
+def run_all(*commands: list[str]) -> list[tuple[int, str]]:
+    """Start every command at once; their exit codes and stderr, in order."""
+    procs = [subprocess.Popen([PLP_BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for args in commands]
+    return [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+
+
 def test_parallel_writers_on_different_projects_all_succeed(region, db_path):
     for i in range(4):
         region("project", "create", f"p{i}", f"Prosjekt {i}", "--workflow", "pm2", "--owner", "Vennesla")
-    procs = [subprocess.Popen([PLP_BIN, "checklist", "tick", f"p{i}", item], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
-             for i in range(4) for item in ("pm2_business_case", "pm2_charter")]
-    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
-    # Two ticks on the same project may race; a loser is told, never half-written.
-    for code, err in results:
-        assert code == 0 or "changed meanwhile" in err, err
+    results = run_all(*[["checklist", "tick", f"p{i}", "pm2_business_case"] for i in range(4)])
+    assert [code for code, _ in results] == [0] * 4, results  # no version to lose: no loser at all
     [(ticks,)] = query(db_path, "SELECT count(*) FROM checklist_tick")
     [(events,)] = query(db_path, "SELECT count(*) FROM event WHERE kind = 'checklist_ticked'")
-    assert ticks == events == sum(1 for code, _ in results if code == 0)
+    assert ticks == events == 4
+
+
+def test_simultaneous_ticks_of_one_item_have_exactly_one_winner(region, db_path):
+    results = run_all(*[["checklist", "tick", "vdc", "idea_sketch"] for _ in range(5)])
+    winners = [r for r in results if r[0] == 0]
+    assert len(winners) == 1, results
+    for code, err in results:
+        if code != 0:  # told why: it lost the race, or came after the winner had committed
+            assert code == 1 and err.count("\n") == 1, err
+            assert ("changed meanwhile" in err or "'idea_sketch' is already ticked in vdc" in err), err
+    assert query(db_path, "SELECT item_key FROM checklist_tick") == [("idea_sketch",)]
+    assert query(db_path, "SELECT count(*) FROM event WHERE kind = 'checklist_ticked'") == [(1,)]
 
 
 def test_mixed_writers_on_shared_and_separate_projects_lose_nothing(region, db_path):
@@ -63,9 +77,9 @@ def test_mixed_writers_on_shared_and_separate_projects_lose_nothing(region, db_p
     outcomes = [(code, kind, p.wait(timeout=120), p.stderr.read()) for code, kind, p in procs]
     for code, kind, rc, err in outcomes:
         assert rc == 0 or (rc == 1 and "changed meanwhile" in err and err.count("\n") == 1), (code, kind, err)
-    assert any(rc == 0 for _, _, rc, _ in outcomes)
     for code in codes:
         won = {kind for c, kind, rc, _ in outcomes if c == code and rc == 0}
+        assert won, code  # the first to write on a project read its current version, so it wins
         version, events = query(db_path, "SELECT p.version, (SELECT count(*) FROM event e WHERE e.project_id = p.id) "
                                          "FROM project p WHERE p.code = :c", c=code)[0]
         assert version == before[code][0] + len(won), (code, won)  # no lost update

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import threading
-
 import pytest
 
-from tests.conftest import PLP_BIN, advance_to_pre_project, assert_one_line_error, dump, query
+from tests.conftest import advance_to_pre_project, assert_one_line_error, dump, query
+from tests.pause import PausedWriter, a_write_transaction_is_open
 
 
 @pytest.fixture
@@ -115,37 +113,30 @@ def test_audit_verify_catches_a_changed_decision_outcome_and_a_deleted_event(tea
 
 
 @pytest.mark.sqlite_only
-def test_a_backup_made_while_others_write_is_consistent(team, cli, db_path, tmp_path):
-    stop = threading.Event()
-
-    def writer():
-        n = 0
-        while not stop.is_set() and n < 200:
-            subprocess.run([PLP_BIN, "--as", "Per Leiar", "goal", "add", "vdc", "effect", f"Mål {n}"],
-                           capture_output=True)
-            n += 1
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    try:
-        copies = []
-        for i in range(3):
-            target = tmp_path / f"backup{i}.db"
-            result = cli("db", "backup", str(target))
-            assert result.code == 0, result.err
-            copies.append(target)
-    finally:
-        stop.set()
-        thread.join()
-    for copy in copies:
-        con = sqlite3.connect(copy)
-        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        goals, events = con.execute("SELECT (SELECT count(*) FROM goal), "
-                                    "(SELECT count(*) FROM event WHERE kind = 'goal_added')").fetchone()
-        assert goals == events  # never half a change
-        con.close()
-        assert cli("--db", str(copy), "audit", "verify").code == 0
-    assert_one_line_error(cli("db", "backup", str(copies[0])), contains="is a database; plp will not overwrite it")
+def test_a_backup_made_while_a_write_is_open_is_consistent_and_holds_the_last_commit(team, cli, db_path, tmp_path):
+    """The write is held open (test-only pause point) for the whole backup, so the two overlap
+    for certain: the copy has everything committed before it, and nothing of the open write."""
+    team("--as", "Per Leiar", "goal", "add", "vdc", "effect", "Før kopien")
+    copy = tmp_path / "backup.db"
+    with PausedWriter(tmp_path / "inside", "--as", "Per Leiar", "goal", "add", "vdc", "effect", "Under kopien") as writer:
+        writer.wait_until_inside()
+        assert a_write_transaction_is_open(db_path)
+        result = cli("db", "backup", str(copy))
+        assert result.code == 0, result.err
+        # the backup ended while the write was still open: they overlapped
+        assert writer.running() and a_write_transaction_is_open(db_path)
+        code, err = writer.release()
+    assert code == 0, err  # and the writer, held during the backup, then commits
+    assert query(db_path, "SELECT text FROM goal ORDER BY id") == [("Før kopien",), ("Under kopien",)]
+    con = sqlite3.connect(copy)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert con.execute("SELECT text FROM goal").fetchall() == [("Før kopien",)]
+    goals, events = con.execute("SELECT (SELECT count(*) FROM goal), "
+                                "(SELECT count(*) FROM event WHERE kind = 'goal_added')").fetchone()
+    assert goals == events == 1  # never half a change
+    con.close()
+    assert cli("--db", str(copy), "audit", "verify").code == 0
+    assert_one_line_error(cli("db", "backup", str(copy)), contains="is a database; plp will not overwrite it")
 
 
 def test_backup_of_postgresql_gives_pg_dump_advice(cli):

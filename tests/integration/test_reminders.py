@@ -82,8 +82,10 @@ def test_a_late_first_check_sends_only_the_current_step(project, cli, smtp):
 
 
 def test_a_done_milestone_is_not_reminded(project, cli, smtp):
+    assert [r["item"] for r in check(cli, "2026-03-31", "--dry-run")] == ["Områdeplan vedteken"]  # due that day
     project("milestone", "done", "vdc", "1", "--on", "2026-03-01", "--now", "2026-03-01")
     assert check(cli, "2026-03-31") == []
+    assert smtp.received() == []
 
 
 def test_a_person_without_email_gets_the_console_and_is_reported_unreachable(region, cli, smtp):
@@ -154,8 +156,10 @@ def test_missing_anchoring_before_a_planned_meeting_reminds_the_leader_naming_th
 
 @pytest.mark.parametrize("outcome", ["hold", "stop"])
 def test_projects_on_hold_or_stopped_send_nothing(project, cli, smtp, outcome):
+    assert [r["item"] for r in check(cli, "2026-03-31", "--dry-run")] == ["Områdeplan vedteken"]  # while active
     project("decide", "vdc", outcome, "--by", "Kari Nordmann", "--now", "2026-03-01")
     assert check(cli, "2026-03-31") == []
+    assert smtp.received() == []
 
 
 def test_a_failed_delivery_stays_in_the_outbox_and_is_retried_with_backoff(project, cli, monkeypatch):

@@ -14,7 +14,9 @@ def _auth(server, session, envelope, mechanism, auth_data):
     from aiosmtpd.smtp import AuthResult, LoginPassword
 
     ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"plp", b"s3cret")
-    return AuthResult(success=ok)
+    # handled=False: aiosmtpd answers a refusal with 535 itself (by default it would send nothing and
+    # leave the client waiting, so a "failed delivery" would be a time-out, not a refused login).
+    return AuthResult(success=ok, handled=False)
 
 
 @pytest.fixture
@@ -57,7 +59,9 @@ def test_a_wrong_password_is_a_failed_delivery_with_the_reason(project, cli, tls
         monkeypatch.setenv("PLP_SMTP_TIMEOUT", "2")
         rows = json.loads(cli("check", "--now", "2026-03-31", "--json").out)
         assert [(r["channel"], r["status"]) for r in rows] == [("email", "failed")]
-        assert rows[0]["error"].startswith(f"SMTP 127.0.0.1:{server.port}: ")
+        error = rows[0]["error"]
+        assert error.startswith(f"SMTP 127.0.0.1:{server.port}: ") and "535" in error, error  # the login refused
+        assert "Authentication credentials invalid" in error and "wrong" not in error, error
         assert server.received() == []
     finally:
         server.stop()

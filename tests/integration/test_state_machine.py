@@ -31,6 +31,10 @@ ACTOR = "fuzzer"
 
 class ProjectLife(RuleBasedStateMachine):
     codes = Bundle("codes")
+    #: Over all examples: decisions that went through, by outcome, and projects seen
+    #: closed. The invariants prove little unless projects do move and do close.
+    decided: dict[str, int] = {}
+    closed: set[str] = set()
 
     def __init__(self):
         super().__init__()
@@ -103,8 +107,30 @@ class ProjectLife(RuleBasedStateMachine):
     @rule(code=codes, outcome=st.sampled_from(["go", "go", "go", "rework", "hold", "resume", "stop", "maybe"]),
           by=st.sampled_from(PEOPLE))
     def decide(self, code, outcome, by):
-        self.attempt(lambda: decisions.decide(self.db, code=code, outcome=outcome, by=by, date=TODAY, today=TODAY,
-                                              actor=ACTOR))
+        if self.attempt(lambda: decisions.decide(self.db, code=code, outcome=outcome, by=by, date=TODAY, today=TODAY,
+                                                 actor=ACTOR)):
+            ProjectLife.decided[outcome] = ProjectLife.decided.get(outcome, 0) + 1
+
+    @rule(code=codes)
+    def meet_the_gate_and_go(self, code):
+        """Do what the current gate asks, then decide go: random steps alone seldom get past a gate."""
+        phase = self.rows()[code][0]
+        for person, role in (("Kari", "sponsor"), ("Per", "leader")):
+            self.attempt(lambda: team.assign_role(self.db, code=code, person=person, role=role, actor=ACTOR))
+        for item in next(p for p in WF.phases if p.key == phase).checklist:
+            self.attempt(lambda: checklist.tick(self.db, code=code, item=item.key, actor=ACTOR))
+        for level in ("effect", "result"):
+            self.attempt(lambda: team.add_goal(self.db, code=code, level=level, text="Mål", actor=ACTOR))
+        for org in ORGS:
+            self.attempt(lambda: anchoring.record(self.db, code=code, org=org, body="kommunestyre", ref="PS 2",
+                                                  date=TODAY, today=TODAY, outcome="approved", actor=ACTOR))
+        with self.db.engine.connect() as conn:
+            open_ = conn.execute(text("SELECT m.id FROM milestone m JOIN project p ON p.id = m.project_id "
+                                      "WHERE p.code = :c AND m.done_on IS NULL"), {"c": code}).scalars().all()
+        for mid in open_:
+            self.attempt(lambda: milestones.complete_milestone(self.db, code=code, milestone_id=mid, on=TODAY,
+                                                               today=TODAY, actor=ACTOR))
+        self.decide(code, "go", "Kari")
 
     def rows(self):
         with self.db.engine.connect() as conn:
@@ -138,6 +164,7 @@ class ProjectLife(RuleBasedStateMachine):
     def completed_and_stopped_projects_never_change(self):
         for code, (_, status, _) in self.rows().items():
             if status in ("completed", "stopped"):
+                ProjectLife.closed.add(status)
                 snap = self.snapshot(code)
                 assert self.frozen.setdefault(code, snap) == snap, f"{code} changed after it was {status}"
 
@@ -152,4 +179,8 @@ class ProjectLife(RuleBasedStateMachine):
 def test_random_command_sequences_keep_every_invariant():
     ProjectLife.TestCase.settings = settings(max_examples=25, stateful_step_count=30, deadline=None,
                                              suppress_health_check=list(HealthCheck))
+    ProjectLife.decided.clear()
+    ProjectLife.closed.clear()
     ProjectLife.TestCase().runTest()
+    assert ProjectLife.decided.get("go", 0) >= 5 and "maybe" not in ProjectLife.decided, ProjectLife.decided
+    assert "completed" in ProjectLife.closed, ProjectLife.closed

@@ -143,7 +143,7 @@ def test_a_move_to_an_older_version_is_refused(cli, region, new_version, db_path
 def test_an_unknown_project_or_a_missing_version_is_a_usage_or_one_line_error(cli, region):
     assert_one_line_error(cli("workflow", "migrate", "nope", "--to", "2"), contains="unknown project 'nope'")
     assert_one_line_error(cli("workflow", "migrate", "vdc"), code=2, contains="Missing option '--to'")
-    assert_one_line_error(cli("workflow", "migrate", "vdc", "--to", "two"), code=2)
+    assert_one_line_error(cli("workflow", "migrate", "vdc", "--to", "two"), code=2, contains="Invalid value for '--to'")
 
 
 def test_completed_and_stopped_projects_stay_on_their_version(cli, region, new_version, db_path):

@@ -177,6 +177,7 @@ def test_engine_code_never_names_a_phase_of_a_shipped_workflow():
         phases |= set(find(name)[0].phase_keys)
     root = Path(__file__).resolve().parents[2] / "plp"
     alternatives = "|".join(sorted(phases))
+    assert {"idea", "main_project", "execute", "initiating"} <= phases  # the patterns below are not empty
     # The engine and the workflow loader name no phase at all ...
     for src in (root / "engine.py", root / "workflow.py"):
         text = src.read_text(encoding="utf-8")
@@ -184,6 +185,7 @@ def test_engine_code_never_names_a_phase_of_a_shipped_workflow():
         assert not found, f"{src.name} names phase(s) {found}"
     # ... and no other code compares a phase with a literal (the demo tells one story, so it may).
     compare = re.compile(rf"(phase|from_|to_phase|state)\s*(==|!=|in)\s*[\(\[]?[\"']({alternatives})[\"']")
+    assert compare.findall('if p.phase == "idea":') and compare.findall("to_phase in ('main_project', x)")
     for src in root.rglob("*.py"):
         if src.name == "demo.py":
             continue
