@@ -126,7 +126,7 @@ CORPUS: list = [
     # db backup copies SQLite files: on PostgreSQL these would be refused for that instead
     pytest.param(["db", "backup", "/nonexistent/dir/b.db"], 1, "cannot write /nonexistent/dir/b.db",
                  marks=pytest.mark.sqlite_only),
-    pytest.param(["db", "backup", "."], 1, ". already exists; choose a new file name", marks=pytest.mark.sqlite_only),
+    pytest.param(["db", "backup", "."], 1, ". is a folder; give a file name", marks=pytest.mark.sqlite_only),
 ]
 
 
