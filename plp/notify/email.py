@@ -26,6 +26,17 @@ def _flag(query: dict[str, list[str]], name: str) -> bool:
     return query.get(name, ["0"])[0].lower() in _YES
 
 
+#: A display name longer than this is cut in the To header: folded over many lines,
+#: mail readers (and Python's own parser) lose the address. The greeting in the body
+#: carries the whole name.
+HEADER_NAME_MAX = 64
+
+
+def header_name(name: str) -> str:
+    """The recipient's name as the To header shows it: whole, or cut with an ellipsis."""
+    return name if len(name) <= HEADER_NAME_MAX else name[:HEADER_NAME_MAX - 1] + "…"
+
+
 class Mailer:
     """Opens the SMTP connection on the first message and reuses it."""
 
@@ -79,7 +90,7 @@ class Mailer:
             msg = EmailMessage()
             msg["From"] = self.mail_from
             # Address, not formataddr: a non-ASCII name with "[" or quotes must come back whole.
-            msg["To"] = Address(display_name=to_name, addr_spec=to_addr)
+            msg["To"] = Address(display_name=header_name(to_name), addr_spec=to_addr)
             msg["Subject"] = subject
             msg["Message-ID"] = make_msgid(domain="plp")
             msg.set_content(body)

@@ -199,6 +199,7 @@ def test_import_skips_runtime_rows_and_verifies(full, cli, tmp_path):
     path = tmp_path / "with-lease.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     target = tmp_path / "target.db"
+    assert cli("--db", str(target), "init").code == 0
     assert cli("--db", str(target), "import", "json", str(path)).code == 0
     assert json.loads(cli("--db", str(target), "export", "json").out)["tables"]["scheduler_lease"] == []
     assert cli("--db", str(target), "audit", "verify").code == 0
@@ -212,6 +213,7 @@ def test_import_of_a_keyed_export_needs_the_key(full, cli, tmp_path, monkeypatch
     path = tmp_path / "keyed.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     target = tmp_path / "target.db"
+    assert cli("--db", str(target), "init").code == 0
     assert_one_line_error(cli("--db", str(target), "import", "json", str(path)), contains="PLP_AUDIT_KEY")
     monkeypatch.setenv("PLP_AUDIT_KEY", KEY)
     assert cli("--db", str(target), "import", "json", str(path)).code == 0
