@@ -130,6 +130,17 @@ class DecisionPoint(_Strict):
     def closing(self) -> bool:
         return self.to is None
 
+    @property
+    def decidable_outcomes(self) -> list[str]:
+        """The outcomes a decision here can have: the listed ones, and resume where hold is.
+
+        The one place of the rule "resume exists only where hold does": a hold must
+        be undone where it was put, and only there. Listing resume without hold adds
+        nothing.
+        """
+        listed = [o for o in self.outcomes if o != "resume"]
+        return listed + (["resume"] if "hold" in listed else [])
+
 
 #: A number of days in the reminder ladder: at most ten years, so dates stay dates.
 Days = Annotated[int, Field(ge=0, le=3660, strict=True)]
@@ -435,9 +446,7 @@ def _check_semantics(wf: Workflow, data: Any) -> list[tuple[int | None, str]]:
                 out.append((at("decision_points", i, "deciders", j), f"decision point {dp.key}: unknown role '{role}' in deciders"))
         if "go" not in dp.outcomes:
             out.append((at("decision_points", i, "outcomes"), f"decision point {dp.key}: outcomes must include 'go'"))
-        used_outcomes.update(dp.outcomes)
-        if "hold" in dp.outcomes:
-            used_outcomes.add("resume")
+        used_outcomes.update(dp.decidable_outcomes)
         for j, c in enumerate(dp.criteria):
             if isinstance(c, RoleCriterion) and c.role not in wf.roles:
                 out.append((at("decision_points", i, "criteria", j, "role"), f"decision point {dp.key}: unknown role '{c.role}' in criterion"))
