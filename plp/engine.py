@@ -3,76 +3,36 @@
 Pure: no database, no CLI, no clock. The services hand it plain facts about a
 project (:class:`GateFacts`) and get back criteria results and the new state.
 
-One ``transitions.Machine`` is built per workflow version and projects are added
-to it as models for the length of one decision. Its states are the workflow's
-phases plus the two end states; its triggers are the outcomes each decision
-point allows. Nothing here names a phase of a particular workflow.
+The rules of deciding live in one place, the transitions data built per workflow
+version from :data:`EFFECTS` (what each outcome does, with its conditions and
+callbacks). Every decision runs a fresh, small ``transitions.Machine`` on a fresh
+model, so threads deciding at once share only the cached, immutable data. When the
+Machine refuses, the refusal is explained from the very conditions it evaluated.
+Nothing here names a phase of a particular workflow.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from transitions import Machine, MachineError
 
-from plp.errors import GateBlocked, InvalidInput, InvalidTransition
-from plp.workflow import (
-    OUTCOMES,
-    AnchoringCriterion,
-    ChecklistCriterion,
-    DecisionPoint,
-    GoalsCriterion,
-    MilestonesCriterion,
-    RoleCriterion,
-    Workflow,
+from plp.criteria import (  # noqa: F401 - the facts are part of the engine's interface
+    AnchorFact,
+    CriterionResult,
+    GateFacts,
+    OwnerFact,
+    anchoring_gaps,
+    kind_of,
 )
+from plp.errors import GateBlocked, InvalidInput, InvalidTransition
+from plp.workflow import OUTCOMES, DecisionPoint, Workflow
 
 COMPLETED = "completed"
 STOPPED = "stopped"
 END_STATES = (COMPLETED, STOPPED)
-
-
-# ------------------------------------------------------------------------- facts
-
-
-@dataclass(frozen=True)
-class OwnerFact:
-    org: str
-    grade: str
-
-
-@dataclass(frozen=True)
-class AnchorFact:
-    org: str
-    body: str
-    kind: str
-    outcome: str
-    date: dt.date
-    ref: str
-    seq: int = 0  # insertion order, to break ties on the same date
-
-
-@dataclass
-class GateFacts:
-    """What the criteria look at, for one project at one moment."""
-
-    phase: str
-    status: str = "active"
-    roles: dict[str, list[str]] = field(default_factory=dict)  # role -> holders' names
-    holders: dict[str, set[int]] = field(default_factory=dict)  # role -> holders' person ids
-    goal_levels: set[str] = field(default_factory=set)
-    ticked: set[str] = field(default_factory=set)
-    owners: list[OwnerFact] = field(default_factory=list)
-    anchoring: list[AnchorFact] = field(default_factory=list)
-    open_milestones: dict[str, list[str]] = field(default_factory=dict)  # phase -> titles
-
-
-@dataclass(frozen=True)
-class CriterionResult:
-    key: str
-    met: bool
-    detail: str
 
 
 @dataclass(frozen=True)
@@ -91,70 +51,9 @@ class GateStatus:
         return [c for c in self.criteria if not c.met]
 
 
-# ---------------------------------------------------------------------- criteria
-
-
-def anchoring_gaps(crit: AnchoringCriterion, facts: GateFacts) -> list[tuple[str, AnchorFact | None]]:
-    """The owners whose anchoring is not approved: (org, latest decision or None if missing).
-
-    The latest decision per owner among the accepted bodies counts.
-    """
-    latest: dict[str, AnchorFact] = {}
-    for a in sorted(facts.anchoring, key=lambda a: (a.date, a.seq)):
-        if crit.anchoring != "any" and a.kind != crit.anchoring:
-            continue
-        if crit.bodies and a.body not in crit.bodies:
-            continue
-        latest[a.org] = a
-    return [(o.org, latest.get(o.org)) for o in facts.owners
-            if o.grade in crit.grades and (o.org not in latest or latest[o.org].outcome != "approved")]
-
-
-def evaluate(wf: Workflow, crit: object, facts: GateFacts) -> CriterionResult:
+def evaluate(wf: Workflow, crit: Any, facts: GateFacts) -> CriterionResult:
     """One criterion, met or not, with a detail that says what is missing."""
-    if isinstance(crit, RoleCriterion):
-        label = wf.roles[crit.role].labels.en
-        holders = facts.roles.get(crit.role, [])
-        if holders:
-            return CriterionResult(f"role:{crit.role}", True, f"{label}: {', '.join(holders)}")
-        return CriterionResult(f"role:{crit.role}", False, f"no {label} assigned")
-    if isinstance(crit, GoalsCriterion):
-        key = "goals:" + ",".join(crit.levels)
-        missing = [lvl for lvl in crit.levels if lvl not in facts.goal_levels]
-        names = lambda lvls: ", ".join(wf.goal_levels[lvl].en for lvl in lvls)  # noqa: E731
-        if missing:
-            return CriterionResult(key, False, f"missing: {names(missing)}")
-        return CriterionResult(key, True, f"present: {names(crit.levels)}")
-    if isinstance(crit, ChecklistCriterion):
-        items = [i for i in wf.phase(facts.phase).checklist if i.mandatory]
-        open_items = [i.key for i in items if i.key not in facts.ticked]
-        if open_items:
-            return CriterionResult("checklist", False, f"checklist not done: {', '.join(open_items)}")
-        return CriterionResult("checklist", True, f"all {len(items)} mandatory items done")
-    if isinstance(crit, AnchoringCriterion):
-        key = f"anchoring:{crit.anchoring}"
-        what = "formal anchoring" if crit.anchoring == "any" else f"{crit.anchoring} anchoring"
-        owners = [o for o in facts.owners if o.grade in crit.grades]
-        if not owners:
-            return CriterionResult(key, False, "no owners registered")
-        gaps = anchoring_gaps(crit, facts)
-        missing = [org for org, a in gaps if a is None]
-        refused = [f"{org} ({a.outcome} by {a.body} {a.ref}, {a.date.isoformat()})" for org, a in gaps if a is not None]
-        parts = []
-        if missing:
-            parts.append(f"{what} missing: {', '.join(missing)}")
-        if refused:
-            parts.append(f"not approved: {', '.join(refused)}")
-        if parts:
-            return CriterionResult(key, False, "; ".join(parts))
-        return CriterionResult(key, True, f"approved by all {len(owners)} owners")
-    if isinstance(crit, MilestonesCriterion):
-        open_titles = facts.open_milestones.get(facts.phase, [])
-        if open_titles:
-            shown = ", ".join(open_titles[:5]) + (" ..." if len(open_titles) > 5 else "")
-            return CriterionResult("milestones", False, f"{len(open_titles)} open milestone(s): {shown}")
-        return CriterionResult("milestones", True, "no open milestones in this phase")
-    raise InvalidInput(f"unknown criterion {crit!r}")  # pragma: no cover - the schema forbids it
+    return kind_of(crit).evaluate(wf, crit, facts)
 
 
 def gate_status(wf: Workflow, facts: GateFacts) -> GateStatus:
@@ -163,25 +62,30 @@ def gate_status(wf: Workflow, facts: GateFacts) -> GateStatus:
     return GateStatus(dp, dp.from_, dp.to, [evaluate(wf, c, facts) for c in dp.criteria])
 
 
-# ---------------------------------------------------------------------- machine
+# ---------------------------------------------------------------------- the rules
 
 
 class _Flow:
-    """The model a Machine moves: a project's phase and status for one decision."""
+    """The model a Machine moves: one project's phase and status for one decision.
 
-    def __init__(self, state: str, status: str, ready: bool):
+    Its predicates are the conditions named in :data:`EFFECTS`; its methods the
+    callbacks. A new one is made for every decision and never shared.
+    """
+
+    def __init__(self, state: str, status: str, gate: GateStatus | None):
         self.state = state
         self.status = status
-        self.ready = ready
+        self.gate = gate
         self.rounds = 0
 
-    @property
-    def is_active(self) -> bool:
+    def status_active(self) -> bool:
         return self.status == "active"
 
-    @property
-    def is_on_hold(self) -> bool:
+    def status_on_hold(self) -> bool:
         return self.status == "on_hold"
+
+    def criteria_met(self) -> bool:
+        return self.gate is not None and self.gate.ready
 
     def set_on_hold(self) -> None:
         self.status = "on_hold"
@@ -193,40 +97,98 @@ class _Flow:
         self.rounds += 1
 
 
-_MACHINES: dict[tuple[str, int, str], Machine] = {}
+NEXT = object()  # the phase the decision point leads to (or completion)
 
 
-def transitions_for(wf: Workflow) -> list[dict]:
-    """The workflow's decision points as transitions data."""
-    out: list[dict] = []
+@dataclass(frozen=True)
+class Effect:
+    """What an outcome does: where it leads, when it may be taken, what it changes."""
+
+    dest: object  # NEXT, None (stay in the phase: an internal transition) or an end state
+    conditions: tuple[str, ...] = ()
+    after: str | None = None
+
+
+#: The only encoding of the outcomes. Conditions are checked in order, and a
+#: refusal names the first one that fails (see :data:`_WHY`).
+EFFECTS: dict[str, Effect] = {
+    "go": Effect(NEXT, ("status_active", "criteria_met")),
+    "rework": Effect(None, ("status_active",), after="next_round"),
+    "hold": Effect(None, ("status_active",), after="set_on_hold"),
+    "resume": Effect(None, ("status_on_hold",), after="set_active"),
+    "stop": Effect(STOPPED),
+}
+
+#: Conditions about the project's status; the gate's criteria only count where the
+#: outcome exists at all.
+_STATUS_CONDITIONS = ("status_active", "status_on_hold")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One transition: ``trigger`` from ``source`` to ``dest`` under ``conditions``."""
+
+    trigger: str
+    source: str
+    dest: str | None
+    conditions: tuple[str, ...]
+    after: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"trigger": self.trigger, "source": self.source, "dest": self.dest,
+                             "conditions": list(self.conditions)}
+        if self.after:
+            d["after"] = self.after
+        return d
+
+
+_RULES: dict[tuple[str, int, str], tuple[Rule, ...]] = {}
+_RULES_LOCK = threading.Lock()
+
+
+def rules_for(wf: Workflow) -> tuple[Rule, ...]:
+    """The workflow's decision points as transitions, built once per workflow version."""
+    key = (wf.name, wf.version, wf.fingerprint)
+    rules = _RULES.get(key)
+    if rules is None:
+        with _RULES_LOCK:
+            rules = _RULES.setdefault(key, tuple(_rules(wf)))
+    return rules
+
+
+def _rules(wf: Workflow) -> list[Rule]:
+    out = []
     for dp in wf.decision_points:
-        src = dp.from_
-        for outcome in dp.outcomes:
-            if outcome == "go":
-                out.append({"trigger": "go", "source": src, "dest": dp.to or COMPLETED,
-                            "conditions": ["is_active", "ready"]})
-            elif outcome == "rework":
-                out.append({"trigger": "rework", "source": src, "dest": None,
-                            "conditions": ["is_active"], "after": "next_round"})
-            elif outcome == "hold":
-                out.append({"trigger": "hold", "source": src, "dest": None,
-                            "conditions": ["is_active"], "after": "set_on_hold"})
-                out.append({"trigger": "resume", "source": src, "dest": None,
-                            "conditions": ["is_on_hold"], "after": "set_active"})
-            elif outcome == "stop":
-                out.append({"trigger": "stop", "source": src, "dest": STOPPED})
+        for outcome in dp.decidable_outcomes:
+            effect = EFFECTS[outcome]
+            dest = (dp.to or COMPLETED) if effect.dest is NEXT else effect.dest
+            out.append(Rule(outcome, dp.from_, dest, effect.conditions, effect.after))  # type: ignore[arg-type]
     return out
 
 
-def machine_for(wf: Workflow) -> Machine:
-    """One Machine per workflow version, built once and shared by all projects."""
-    key = (wf.name, wf.version, wf.fingerprint)
-    m = _MACHINES.get(key)
-    if m is None:
-        m = Machine(model=None, states=wf.phase_keys + list(END_STATES), transitions=transitions_for(wf),
-                    initial=wf.phase_keys[0], auto_transitions=False)
-        _MACHINES[key] = m
-    return m
+def transitions_for(wf: Workflow) -> list[dict[str, Any]]:
+    """The transitions data, as ``transitions`` takes it (a fresh copy each time)."""
+    return [r.as_dict() for r in rules_for(wf)]
+
+
+def _machine(wf: Workflow, flow: _Flow) -> Machine:
+    """A Machine of its own for one decision: cheap, and never shared between threads."""
+    return Machine(model=flow, states=wf.phase_keys + list(END_STATES), transitions=transitions_for(wf),
+                   initial=flow.state, auto_transitions=False)
+
+
+def possible_outcomes(wf: Workflow, phase: str, status: str) -> list[str]:
+    """The outcomes a project in ``phase`` with ``status`` may be decided now, gate aside.
+
+    In the canonical order (go, rework, hold, resume, stop); empty once it ended.
+    """
+    flow = _Flow(status if status in END_STATES else phase, status, None)
+    found = {r.trigger for r in rules_for(wf) if r.source == flow.state
+             and all(getattr(flow, c)() for c in r.conditions if c in _STATUS_CONDITIONS)}
+    return [o for o in OUTCOMES if o in found]
+
+
+# ---------------------------------------------------------------------- deciding
 
 
 @dataclass(frozen=True)
@@ -243,41 +205,63 @@ class Outcome:
 
 def decide(wf: Workflow, *, phase: str, status: str, round: int, outcome: str,
            gate: GateStatus) -> Outcome:
-    """Apply ``outcome`` at the decision point after ``phase``, or refuse clearly."""
+    """Apply ``outcome`` at the decision point after ``phase``, or refuse clearly.
+
+    The Machine alone says whether the outcome may be taken; a refusal is then
+    explained from the conditions of that outcome, evaluated on the same model.
+    """
     if outcome not in OUTCOMES:
         raise InvalidInput(f"unknown outcome '{outcome}' (choose one of: {', '.join(OUTCOMES)})")
-    if status in END_STATES:
-        raise InvalidTransition(f"the project is {status}; it accepts no further decisions")
-    dp = gate.decision_point
-    allowed = list(dp.outcomes) + (["resume"] if "hold" in dp.outcomes else [])
-    if status == "on_hold" and outcome not in ("resume", "stop"):
-        raise InvalidTransition("the project is on hold; it accepts only resume or stop")
-    if status == "active" and outcome == "resume":
-        raise InvalidTransition("the project is not on hold; there is nothing to resume")
-    if outcome not in allowed:
-        raise InvalidTransition(f"decision point {dp.key} allows only: {', '.join(allowed)}")
-    if outcome == "go" and not gate.ready:
-        unmet = [c.detail for c in gate.unmet]
-        raise GateBlocked(f"{dp.key} is not ready: " + "; ".join(unmet), unmet)
-
-    flow = _Flow(phase, status, gate.ready)
-    machine = machine_for(wf)
-    machine.add_model(flow, initial=phase)
+    flow = _Flow(status if status in END_STATES else phase, status, gate)
+    machine = _machine(wf, flow)
+    event = machine.events.get(outcome)
     try:
-        moved = flow.trigger(outcome)
-    except MachineError as e:  # pragma: no cover - the checks above come first
-        raise InvalidTransition(f"{outcome} is not possible from {phase}: {e.value}") from None
-    finally:
-        machine.remove_model(flow)
-    if not moved:  # pragma: no cover - the checks above come first
-        raise InvalidTransition(f"{outcome} is not possible at {dp.key} now")
-
-    if flow.state == COMPLETED:
-        return Outcome(dp.key, outcome, phase, phase, COMPLETED, round)
-    if flow.state == STOPPED:
-        return Outcome(dp.key, outcome, phase, phase, STOPPED, round)
+        moved = event is not None and event.trigger(flow)
+    except MachineError:  # no transition for this outcome from the project's state
+        moved = False
+    if not moved:
+        raise _refusal(wf, flow, outcome, gate.decision_point)
+    if flow.state in END_STATES:
+        return Outcome(gate.decision_point.key, outcome, phase, phase, flow.state, round)
     new_round = 1 if flow.state != phase else round + flow.rounds
-    return Outcome(dp.key, outcome, phase, flow.state, flow.status, new_round)
+    return Outcome(gate.decision_point.key, outcome, phase, flow.state, flow.status, new_round)
+
+
+def _refusal(wf: Workflow, flow: _Flow, outcome: str, dp: DecisionPoint) -> Exception:
+    """Why the Machine did not take ``outcome``: the first of its conditions that fails."""
+    if flow.state in END_STATES:
+        return InvalidTransition(f"the project is {flow.state}; it accepts no further decisions")
+    exists = any(r.trigger == outcome and r.source == flow.state for r in rules_for(wf))
+    for condition in EFFECTS[outcome].conditions:
+        if getattr(flow, condition)():
+            continue
+        if exists or condition in _STATUS_CONDITIONS:
+            return _WHY[condition](wf, flow, dp)
+        break
+    allowed = dp.decidable_outcomes
+    return InvalidTransition(f"decision point {dp.key} allows only: {', '.join(allowed)}")
+
+
+def _not_active(wf: Workflow, flow: _Flow, dp: DecisionPoint) -> Exception:
+    left = " or ".join(possible_outcomes(wf, flow.state, flow.status))
+    return InvalidTransition(f"the project is on hold; it accepts only {left}")
+
+
+def _not_on_hold(wf: Workflow, flow: _Flow, dp: DecisionPoint) -> Exception:
+    return InvalidTransition("the project is not on hold; there is nothing to resume")
+
+
+def _not_ready(wf: Workflow, flow: _Flow, dp: DecisionPoint) -> Exception:
+    unmet = [c.detail for c in flow.gate.unmet] if flow.gate else []
+    return GateBlocked(f"{dp.key} is not ready: " + "; ".join(unmet), unmet)
+
+
+#: How each condition of :data:`EFFECTS` explains itself when it fails.
+_WHY: dict[str, Callable[[Workflow, _Flow, DecisionPoint], Exception]] = {
+    "status_active": _not_active,
+    "status_on_hold": _not_on_hold,
+    "criteria_met": _not_ready,
+}
 
 
 def mermaid(wf: Workflow, lang: str = "en") -> str:

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import json
 import os
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from plp import durations
+from plp import durations, workflow_checks, yamllines
 from plp.errors import NotFound, WorkflowError
 
 LANGS = ("nn", "nb", "en")
@@ -130,6 +128,17 @@ class DecisionPoint(_Strict):
     def closing(self) -> bool:
         return self.to is None
 
+    @property
+    def decidable_outcomes(self) -> list[str]:
+        """The outcomes a decision here can have: the listed ones, and resume where hold is.
+
+        The one place of the rule "resume exists only where hold does": a hold must
+        be undone where it was put, and only there. Listing resume without hold adds
+        nothing.
+        """
+        listed = [o for o in self.outcomes if o != "resume"]
+        return listed + (["resume"] if "hold" in listed else [])
+
 
 #: A number of days in the reminder ladder: at most ten years, so dates stay dates.
 Days = Annotated[int, Field(ge=0, le=3660, strict=True)]
@@ -226,87 +235,7 @@ TIME_RULE_DEFAULTS: dict[str, Any] = {"hold_review_after": None, "dormant_after"
                                       "benefit_reviews": []}
 
 
-# ----------------------------------------------------------------- YAML with lines
-
-
-class _LDict(dict):
-    line: int = 0
-    key_lines: dict[Any, int]
-
-
-class _LList(list):
-    line: int = 0
-    item_lines: list[int]
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers lines and refuses duplicate keys."""
-
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self.problems: list[tuple[int | None, str]] = []
-
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
-        result = _LDict()
-        result.line = node.start_mark.line + 1
-        result.key_lines = {}
-        self.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + 1
-            if not isinstance(key, str):  # every key of a workflow is a name: report, skip
-                self.problems.append((line, _key_problem(key_node, key)))
-                continue
-            if key in result:
-                self.problems.append((line, f"duplicate key '{key}' (first at line {result.key_lines[key]})"))
-                continue
-            result[key] = self.construct_object(value_node, deep=True)
-            result.key_lines[key] = line
-        return result
-
-    def construct_sequence(self, node, deep=False):  # type: ignore[override]
-        result = _LList(self.construct_object(child, deep=True) for child in node.value)
-        result.line = node.start_mark.line + 1
-        result.item_lines = [child.start_mark.line + 1 for child in node.value]
-        return result
-
-
-def _key_problem(node: yaml.Node, key: Any) -> str:
-    """Why a key that is not text cannot be a name, in the words of the file."""
-    if isinstance(node, yaml.ScalarNode):
-        return (f"key '{node.value}' is read as {_kind_of(key)}, not as a name; "
-                f"write it in quotes (\"{node.value}\") if it is one")
-    return f"a key must be a name, not {_kind_of(key)}"
-
-
-def _kind_of(value: Any) -> str:
-    kinds = {bool: "true/false", int: "a number", float: "a number", type(None): "empty (null)",
-             list: "a list", dict: "a mapping", _LList: "a list", _LDict: "a mapping"}
-    return kinds.get(type(value), f"a {type(value).__name__} value")
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
-
-
-def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
-    """The line in the file of the value at pydantic location ``loc``."""
-    line = getattr(data, "line", None)
-    node = data
-    for part in loc:
-        if isinstance(node, _LDict):
-            key = "from" if part == "from_" else part
-            if key in node:
-                line = node.key_lines.get(key, line)
-                node = node[key]
-                continue
-            # a union tag or a missing field: stay at the mapping
-            continue
-        if isinstance(node, _LList) and isinstance(part, int) and 0 <= part < len(node):
-            line = node.item_lines[part]
-            node = node[part]
-            continue
-    return line
+# ------------------------------------------------------------------ loading
 
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
@@ -321,17 +250,6 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
         else:
             parts.append(("." if parts else "") + ("from" if p == "from_" else str(p)))
     return "".join(parts)
-
-
-def _printable(message: str) -> str:
-    """A problem message that is safe on a terminal: control characters and lone
-    surrogates from the file are shown as escapes, not sent to the screen."""
-    if message.isprintable():
-        return message
-    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Cs") else c for c in message)
-
-
-# ----------------------------------------------------------------------- loading
 
 
 @dataclass
@@ -349,29 +267,14 @@ def parse(text: str, source: str = "<workflow>") -> Loaded:
     where text belongs, characters YAML forbids, nesting too deep for Python.
     """
     loaded = _parse(text, source)
-    loaded.problems = [(line, _printable(message)) for line, message in loaded.problems]
+    loaded.problems = [(line, yamllines.printable(message)) for line, message in loaded.problems]
     return loaded
 
 
 def _parse(text: str, source: str) -> Loaded:
-    try:
-        loader = _LineLoader(text)
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        msg = " ".join(x for x in (e.context, e.problem) if x) or "invalid YAML"
-        return Loaded(None, [(line, f"invalid YAML: {msg}")], source)
-    except yaml.reader.ReaderError as e:  # a character YAML does not allow (NUL, ...)
-        line = text.count("\n", 0, e.position) + 1
-        code = e.character if isinstance(e.character, int) else ord(e.character)
-        return Loaded(None, [(line, f"invalid YAML: character U+{code:04X} is not allowed in a YAML file")],
-                      source)
-    except yaml.YAMLError as e:
-        return Loaded(None, [(None, "invalid YAML: " + " ".join(str(e).split()))], source)
-    except RecursionError:
-        return Loaded(None, [(None, "invalid YAML: nested too deeply")], source)
-    problems = list(loader.problems)
+    data, problems = yamllines.load(text)
+    if data is None and problems:
+        return Loaded(None, problems, source)
     if not isinstance(data, dict):
         return Loaded(None, problems + [(1, "a workflow file must be a mapping with name, version, phases ...")], source)
     try:
@@ -381,128 +284,15 @@ def _parse(text: str, source: str) -> Loaded:
             where = _format_loc(err["loc"])
             problems.append((_line_of(data, err["loc"]), f"{where}: {err['msg']}" if where else err["msg"]))
         return Loaded(None, sorted(problems, key=lambda p: p[0] or 0), source)
-    problems += _check_semantics(wf, data)
+    problems += workflow_checks.check(wf, lambda *loc: _line_of(data, loc),
+                                      {"goal_levels": GOAL_LEVELS, "statuses": STATUSES})
     problems.sort(key=lambda p: p[0] or 0)
     return Loaded(None if problems else wf, problems, source)
 
 
-def _check_semantics(wf: Workflow, data: Any) -> list[tuple[int | None, str]]:
-    """Checks that span several parts of the file: references, reachability."""
-    out: list[tuple[int | None, str]] = []
-
-    def at(*loc: Any) -> int | None:
-        return _line_of(data, loc)
-
-    phases = wf.phase_keys
-    seen: dict[str, int] = {}
-    for i, key in enumerate(phases):
-        if key in seen:
-            out.append((at("phases", i, "key"), f"duplicate phase '{key}'"))
-        seen.setdefault(key, i)
-        if key in ("completed", "stopped"):
-            out.append((at("phases", i, "key"), f"'{key}' is reserved for the end state; name the phase otherwise"))
-    items: set[str] = set()
-    for i, p in enumerate(wf.phases):
-        for j, item in enumerate(p.checklist):
-            if item.key in items:
-                out.append((at("phases", i, "checklist", j, "key"), f"duplicate checklist item '{item.key}'"))
-            items.add(item.key)
-    for lvl in GOAL_LEVELS:
-        if lvl not in wf.goal_levels:
-            out.append((at("goal_levels"), f"goal_levels: no labels for '{lvl}'"))
-    for st in STATUSES:
-        if st not in wf.statuses:
-            out.append((at("statuses"), f"statuses: no labels for '{st}'"))
-
-    leaving: dict[str, str] = {}
-    dp_keys: set[str] = set()
-    used_outcomes: set[str] = set()
-    for i, dp in enumerate(wf.decision_points):
-        if dp.key in dp_keys:
-            out.append((at("decision_points", i, "key"), f"duplicate decision point '{dp.key}'"))
-        dp_keys.add(dp.key)
-        if dp.from_ not in seen:
-            out.append((at("decision_points", i, "from"), f"decision point {dp.key}: unknown phase '{dp.from_}'"))
-        elif dp.from_ in leaving:
-            out.append((at("decision_points", i, "from"),
-                        f"decision point {dp.key}: phase '{dp.from_}' already has decision point {leaving[dp.from_]}"))
-        else:
-            leaving[dp.from_] = dp.key
-        if dp.to is not None and dp.to not in seen:
-            out.append((at("decision_points", i, "to"), f"decision point {dp.key}: unknown phase '{dp.to}'"))
-        for j, role in enumerate(dp.deciders):
-            if role not in wf.roles:
-                out.append((at("decision_points", i, "deciders", j), f"decision point {dp.key}: unknown role '{role}' in deciders"))
-        if "go" not in dp.outcomes:
-            out.append((at("decision_points", i, "outcomes"), f"decision point {dp.key}: outcomes must include 'go'"))
-        used_outcomes.update(dp.outcomes)
-        if "hold" in dp.outcomes:
-            used_outcomes.add("resume")
-        for j, c in enumerate(dp.criteria):
-            if isinstance(c, RoleCriterion) and c.role not in wf.roles:
-                out.append((at("decision_points", i, "criteria", j, "role"), f"decision point {dp.key}: unknown role '{c.role}' in criterion"))
-    for o in sorted(used_outcomes):
-        if o not in wf.outcomes:
-            out.append((at("outcomes"), f"outcomes: no labels for '{o}'"))
-
-    for i, key in enumerate(phases):
-        if key not in leaving:
-            out.append((at("phases", i, "key"), f"phase '{key}' has no decision point leaving it"))
-    closing = [dp for dp in wf.decision_points if dp.closing]
-    if len(closing) != 1:
-        out.append((at("decision_points"), f"there must be exactly one closing decision point (without 'to'), found {len(closing)}"))
-    # Follow 'go' from the first phase: every phase once, ending at the closing decision.
-    if not out:
-        by_from = {dp.from_: dp for dp in wf.decision_points}
-        visited: list[str] = []
-        current: str | None = phases[0]
-        while current is not None:
-            if current in visited:
-                dp = by_from[visited[-1]]
-                idx = wf.decision_points.index(dp)
-                out.append((at("decision_points", idx, "to"), f"decision point {dp.key} leads back to phase '{current}' (a cycle)"))
-                break
-            visited.append(current)
-            current = by_from[current].to
-        for i, key in enumerate(phases):
-            if key not in visited and not any(key in m for _, m in out):
-                out.append((at("phases", i, "key"), f"phase '{key}' is unreachable from the first phase '{phases[0]}'"))
-    return out + _check_time_rules(wf, at, seen)
-
-
-def _check_time_rules(wf: Workflow, at: Any, phases: dict[str, int]) -> list[tuple[int | None, str]]:
-    """The time rules must fit the decision points: a hold must be possible where they need one."""
-    out: list[tuple[int | None, str]] = []
-    by_from = {dp.from_: dp for dp in wf.decision_points}
-    for i, dp in enumerate(wf.decision_points):
-        if dp.on_condition_missed != "hold":
-            continue
-        if dp.to is None:
-            out.append((at("decision_points", i, "on_condition_missed"),
-                        f"decision point {dp.key}: on_condition_missed: hold on the closing decision point "
-                        f"(the project is completed, it cannot be put on hold)"))
-        elif dp.to in phases and dp.to in by_from and "hold" not in by_from[dp.to].outcomes:
-            out.append((at("decision_points", i, "on_condition_missed"),
-                        f"decision point {dp.key}: on_condition_missed: hold, but {by_from[dp.to].key} "
-                        f"(after phase '{dp.to}') has no 'hold' outcome"))
-    holds = any("hold" in dp.outcomes for dp in wf.decision_points)
-    for key in ("hold_review_after", "dormant_after"):
-        if getattr(wf, key) is not None and not holds:
-            out.append((at(key), f"{key}: no decision point has a 'hold' outcome"))
-    if wf.on_dormant == "stop" and wf.dormant_after is None:
-        out.append((at("on_dormant"), "on_dormant: stop needs dormant_after (how long a hold lasts before)"))
-    if wf.hold_review_after and wf.dormant_after and (
-            durations.approx_days(wf.dormant_after) <= durations.approx_days(wf.hold_review_after)):
-        out.append((at("dormant_after"), f"dormant_after ({wf.dormant_after}) must be longer than "
-                                         f"hold_review_after ({wf.hold_review_after})"))
-    lengths = [durations.approx_days(d) for d in wf.benefit_reviews]
-    for j in range(1, len(lengths)):
-        if lengths[j] <= lengths[j - 1]:
-            out.append((at("benefit_reviews", j), f"benefit_reviews: {wf.benefit_reviews[j]} must come after "
-                                                  f"{wf.benefit_reviews[j - 1]}"))
-    if wf.benefit_reviews and "effect" not in wf.goal_levels:
-        out.append((at("benefit_reviews"), "benefit_reviews: the workflow has no 'effect' goal level to review"))
-    return out
+def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
+    """The line in the file of the value at pydantic location ``loc``."""
+    return yamllines.line_of(data, loc, {"from_": "from"})
 
 
 def load_file(path: str | Path) -> Workflow:

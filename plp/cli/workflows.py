@@ -51,6 +51,7 @@ def workflow_show(name: str = typer.Argument(..., help="Workflow name, e.g. plp.
     Example: plp workflow show plp --lang nn
     """
     from plp import engine
+    from plp.criteria import kind_of
     from plp.workflow import find
 
     lang = check_lang(lang)
@@ -76,27 +77,9 @@ def workflow_show(name: str = typer.Argument(..., help="Workflow name, e.g. plp.
         out(f"     decided by: {', '.join(wf.roles[r].labels.get(lang) for r in dp.deciders)}; "
             f"outcomes: {', '.join(wf.outcomes[o].get(lang) for o in dp.outcomes)}")
         for c in dp.criteria:
-            out(f"     needs: {describe_criterion(wf, c, lang)}")
+            out(f"     needs: {kind_of(c).describe(wf, c, lang)}")
     out("")
     out("* mandatory checklist item")
-
-
-def describe_criterion(wf, c, lang: str) -> str:
-    kind = c.kind
-    if kind == "role":
-        return f"a {wf.roles[c.role].labels.get(lang)} assigned"
-    if kind == "goals":
-        return "goals: " + ", ".join(wf.goal_levels[lvl].get(lang) for lvl in c.levels)
-    if kind == "checklist":
-        return "the phase's mandatory checklist done"
-    if kind == "anchoring":
-        grades = "" if set(c.grades) == {"A", "B", "C"} else f" ({'/'.join(c.grades)}-owners)"
-        bodies = f" by {' or '.join(c.bodies)}" if c.bodies else ""
-        what = "formal" if c.anchoring == "any" else c.anchoring
-        return f"approved {what} anchoring from every owner{grades}{bodies}"
-    if kind == "milestones":
-        return "every milestone of the phase done"
-    return kind
 
 
 @workflow_app.command("validate")

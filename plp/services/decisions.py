@@ -44,7 +44,7 @@ def gate_status(db: Database, *, code: str, lang: str = "en") -> dict[str, Any]:
         return dict(base, decision_point=dp.key, label=dp.labels.get(lang), from_phase=gate.from_phase,
                     to_phase=gate.to_phase, ready=gate.ready,
                     deciders=list(dp.deciders),
-                    outcomes=list(dp.outcomes) + (["resume"] if "hold" in dp.outcomes else []),
+                    outcomes=dp.decidable_outcomes,
                     criteria=[{"key": c.key, "met": c.met, "detail": c.detail} for c in gate.criteria])
 
 

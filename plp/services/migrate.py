@@ -129,7 +129,7 @@ def _refusals(uow: UnitOfWork, p: Project, target: Workflow) -> list[str]:
         return [f"its phase '{p.phase}' does not exist there (phases: {', '.join(phases)})"]
     out: list[str] = []
     dp = target.decision_point_from(p.phase)
-    if p.status == "on_hold" and "hold" not in dp.outcomes:
+    if p.status == "on_hold" and "resume" not in dp.decidable_outcomes:
         out.append(f"it is on hold, and decision point {dp.key} there has no hold, so it could never be "
                    f"resumed; resume it first")
     s = uow.session

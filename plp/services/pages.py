@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from plp import permissions
+from plp import engine, permissions
 from plp.db import Database, UnitOfWork
 from plp.errors import NotAllowed
 from plp.models import Milestone, Project, Publication
@@ -75,14 +75,8 @@ def project_page(db: Database, *, code: str, today: dt.date, lang: str, actor: s
 
 
 def _outcomes_now(wf: Any, report: dict[str, Any], known: list[str]) -> list[dict[str, str]]:
-    """The outcomes a decision can have now: resume and stop while on hold, else the point's own."""
-    if report["status"] in ("completed", "stopped"):
-        return []
-    dp = wf.decision_point_from(report["phase"])
-    if report["status"] == "on_hold":
-        keys = ["resume", "stop"]
-    else:
-        keys = [o for o in dp.outcomes if o != "resume"]
+    """The outcomes a decision can have now, as the engine would accept them (gate aside)."""
+    keys = engine.possible_outcomes(wf, report["phase"], report["status"])
     return [{"key": k, "label": report["outcome_labels"].get(k, k)} for k in keys if k in known]
 
 

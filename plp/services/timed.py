@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from plp import durations, engine
+from plp import criteria, durations, engine
 from plp.db import UnitOfWork
 from plp.models import Anchoring, BenefitReview, Condition, Org, Project, TimedMove
 from plp.services.common import facts_of, workflow_of
@@ -136,15 +136,13 @@ def lapse_moves(uow: UnitOfWork, p: Project, expired: list[Anchoring], orgs: dic
 
 
 def _counts(crit: AnchoringCriterion, a: Anchoring, grade: str | None) -> bool:
-    return ((crit.anchoring == "any" or a.kind == crit.anchoring) and (not crit.bodies or a.body in crit.bodies)
-            and grade in crit.grades)
+    return criteria.counts_for(crit, a.kind, a.body) and grade in crit.grades
 
 
 def _latest(crit: AnchoringCriterion, facts: engine.GateFacts, org: str) -> int | None:
     """The id of the decision of ``org`` that counts for ``crit`` now (the latest)."""
-    mine = [x for x in facts.anchoring if x.org == org and (crit.anchoring == "any" or x.kind == crit.anchoring)
-            and (not crit.bodies or x.body in crit.bodies)]
-    return max(mine, key=lambda x: (x.date, x.seq)).seq if mine else None
+    latest = criteria.latest_decisions(crit, facts).get(org)
+    return latest.seq if latest else None
 
 
 def benefit_move(p: Project, review: int, after: str, due: dt.date, goals: int) -> Move:

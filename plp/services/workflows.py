@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import select
 
 from plp import workflow as wfmod
+from plp.criteria import kind_of
 from plp.db import Database, UnitOfWork, utcnow
 from plp.errors import InvalidInput, NotFound, PlpError
 from plp.models import WorkflowDef
@@ -131,19 +132,7 @@ def _labels(old: Labels, new: Labels) -> str:
 
 def describe_criterion(c: Any) -> str:
     """A criterion in a few plain words, for the diff and the migration notes."""
-    if c.kind == "role":
-        return f"a {c.role} assigned"
-    if c.kind == "goals":
-        return "goals at level " + ", ".join(c.levels)
-    if c.kind == "checklist":
-        return "the phase's mandatory checklist done"
-    if c.kind == "anchoring":
-        bodies = f" by {', '.join(c.bodies)}" if c.bodies else ""
-        grades = "" if set(c.grades) == {"A", "B", "C"} else f" of {'/'.join(c.grades)}-owners"
-        return f"{c.anchoring} anchoring{grades}{bodies}"
-    if c.kind == "milestones":
-        return "no open milestone of the phase"
-    return c.kind  # pragma: no cover - the schema knows no other kinds
+    return kind_of(c).summary(c)
 
 
 def _dump(value: Any) -> Any:

@@ -153,13 +153,58 @@ def test_an_unknown_outcome_is_refused():
         decide("maybe")
 
 
-def test_one_machine_is_built_per_workflow_version():
-    assert engine.machine_for(WF) is engine.machine_for(WF)
+def test_the_transitions_data_are_built_once_per_workflow_version_and_no_decision_changes_them():
+    assert engine.rules_for(WF) is engine.rules_for(WF)
     pm2, _ = find("pm2")
-    assert engine.machine_for(pm2) is not engine.machine_for(WF)
-    m = engine.machine_for(WF)
+    assert engine.rules_for(pm2) != engine.rules_for(WF)
+    before = engine.transitions_for(WF)
     decide("go")
-    assert not m.models  # projects are added for one decision and removed again
+    decide("hold")
+    decide("resume", status="on_hold")
+    with pytest.raises(GateBlocked):
+        decide("go", engine.gate_status(WF, facts(roles={})))
+    assert engine.transitions_for(WF) == before
+
+
+def test_each_outcome_is_one_transition_per_decision_point_with_its_conditions():
+    by = {(t["trigger"], t["source"]): t for t in engine.transitions_for(WF)}
+    assert by[("go", "idea")] == {"trigger": "go", "source": "idea", "dest": "pre_project",
+                                  "conditions": ["status_active", "criteria_met"]}
+    assert by[("go", "finalisation")]["dest"] == "completed"
+    assert by[("hold", "idea")]["after"] == "set_on_hold" and by[("hold", "idea")]["dest"] is None
+    assert by[("resume", "idea")]["conditions"] == ["status_on_hold"]
+    assert by[("stop", "idea")]["conditions"] == [] and by[("stop", "idea")]["dest"] == "stopped"
+    assert ("hold", "finalisation") not in by and ("resume", "finalisation") not in by
+
+
+def test_resume_exists_exactly_where_hold_does():
+    for name in ("plp", "prosjektveiviseren", "pm2"):
+        wf, _ = find(name)
+        triggers = {(t["trigger"], t["source"]) for t in engine.transitions_for(wf)}
+        for dp in wf.decision_points:
+            has_hold = "hold" in dp.outcomes
+            assert ("resume" in dp.decidable_outcomes) == has_hold, dp.key
+            assert (("resume", dp.from_) in triggers) == has_hold == (("hold", dp.from_) in triggers), dp.key
+    # listing resume without hold adds nothing: there would be nothing to resume
+    bp4 = WF.decision_points[-1].model_copy(update={"outcomes": ["go", "resume", "stop"]})
+    assert bp4.decidable_outcomes == ["go", "stop"]
+
+
+def test_the_outcomes_possible_now_follow_the_status():
+    assert engine.possible_outcomes(WF, "idea", "active") == ["go", "rework", "hold", "stop"]
+    assert engine.possible_outcomes(WF, "idea", "on_hold") == ["resume", "stop"]
+    assert engine.possible_outcomes(WF, "finalisation", "active") == ["go", "rework", "stop"]
+    assert engine.possible_outcomes(WF, "finalisation", "completed") == []
+    assert engine.possible_outcomes(WF, "idea", "stopped") == []
+
+
+def test_a_refused_go_lists_exactly_the_criteria_the_gate_found_unmet():
+    gate = bp2(anchoring=[approved("Vennesla")], goal_levels={"result"})
+    with pytest.raises(GateBlocked) as e:
+        decide("go", gate, phase="pre_project")
+    assert e.value.unmet == [c.detail for c in gate.criteria if not c.met]
+    assert e.value.unmet == ["missing: effect goal", "political anchoring missing: Iveland"]
+    assert str(e.value) == "BP2 is not ready: missing: effect goal; political anchoring missing: Iveland"
 
 
 def test_the_mermaid_diagram_has_every_phase_and_decision_point():
@@ -178,8 +223,9 @@ def test_engine_code_never_names_a_phase_of_a_shipped_workflow():
     root = Path(__file__).resolve().parents[2] / "plp"
     alternatives = "|".join(sorted(phases))
     assert {"idea", "main_project", "execute", "initiating"} <= phases  # the patterns below are not empty
-    # The engine and the workflow loader name no phase at all ...
-    for src in (root / "engine.py", root / "workflow.py"):
+    # The engine, the criterion kinds and the workflow loader name no phase at all ...
+    for src in (root / "engine.py", root / "criteria.py", root / "workflow.py", root / "workflow_checks.py",
+                root / "yamllines.py"):
         text = src.read_text(encoding="utf-8")
         found = re.findall(rf"[\"']({alternatives})[\"']", text)
         assert not found, f"{src.name} names phase(s) {found}"
