@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from plp.cli.options import if_version_option
 from plp.cli.output import emit_json, out, say, table, yes_no
 from plp.cli.state import JSON_HELP, LANG_HELP, NOW_HELP, state
 
@@ -215,7 +216,8 @@ def describe_event(kind: str, d: dict) -> str:
 
 @project_app.command("publish")
 def project_publish(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
-                    undo: bool = typer.Option(False, "--undo", help="Withdraw it from the public page.")) -> None:
+                    undo: bool = typer.Option(False, "--undo", help="Withdraw it from the public page."),
+                    if_version: Optional[int] = if_version_option('project')) -> None:
     """Show the project's results on the public web page (/public), or with --undo withdraw them.
 
     The public page shows the phase, the milestones reached, the owners, the goals and
@@ -226,7 +228,7 @@ def project_publish(ctx: typer.Context, code: str = typer.Argument(..., help="Pr
     from plp.services.publish import publish
 
     st = state(ctx)
-    changed = publish(st.db, code=code, undo=undo, actor=st.actor)
+    changed = publish(st.db, code=code, if_version=if_version, undo=undo, actor=st.actor)
     if undo:
         say(f"{code} is withdrawn from the public page." if changed else f"{code} was not published.")
     else:
@@ -236,7 +238,8 @@ def project_publish(ctx: typer.Context, code: str = typer.Argument(..., help="Pr
 @role_app.command("assign")
 def role_assign(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
                 person: str = typer.Argument(..., help="Name, email or id."),
-                role: str = typer.Argument(..., help="sponsor, leader, steering, reference or worker.")) -> None:
+                role: str = typer.Argument(..., help="sponsor, leader, steering, reference or worker."),
+                if_version: Optional[int] = if_version_option('project')) -> None:
     """Give a person a role in a project (a new sponsor or leader replaces the old).
 
     Example: plp role assign smartskog "Kari Nordmann" sponsor
@@ -244,14 +247,15 @@ def role_assign(ctx: typer.Context, code: str = typer.Argument(..., help="Projec
     from plp.services.team import assign_role
 
     st = state(ctx)
-    replaced = assign_role(st.db, code=code, person=person, role=role, actor=st.actor)
+    replaced = assign_role(st.db, code=code, if_version=if_version, person=person, role=role, actor=st.actor)
     say(f"{person} is now {role} of {code}." + (f" (replaces {', '.join(replaced)})" if replaced else ""))
 
 
 @role_app.command("remove")
 def role_remove(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
                 person: str = typer.Argument(..., help="Name, email or id."),
-                role: str = typer.Argument(..., help="The role to take away.")) -> None:
+                role: str = typer.Argument(..., help="The role to take away."),
+                if_version: Optional[int] = if_version_option('project')) -> None:
     """Take a role away from a person.
 
     Example: plp role remove smartskog "Ola Nordmann" steering
@@ -259,7 +263,7 @@ def role_remove(ctx: typer.Context, code: str = typer.Argument(..., help="Projec
     from plp.services.team import remove_role
 
     st = state(ctx)
-    remove_role(st.db, code=code, person=person, role=role, actor=st.actor)
+    remove_role(st.db, code=code, if_version=if_version, person=person, role=role, actor=st.actor)
     say(f"{person} is no longer {role} of {code}.")
 
 
@@ -268,7 +272,8 @@ def goal_add(ctx: typer.Context, code: str = typer.Argument(..., help="Project c
              level: str = typer.Argument(..., help="societal, effect or result."),
              text: str = typer.Argument(..., help="The goal."),
              indicator: Optional[str] = typer.Option(None, "--indicator", help="How it is measured."),
-             target: Optional[str] = typer.Option(None, "--target", help="The value to reach.")) -> None:
+             target: Optional[str] = typer.Option(None, "--target", help="The value to reach."),
+             if_version: Optional[int] = if_version_option('project')) -> None:
     """Add a goal to a project.
 
     Example: plp goal add smartskog effect "More value from Agder timber" --indicator "turnover" --target "+20 %"
@@ -276,5 +281,6 @@ def goal_add(ctx: typer.Context, code: str = typer.Argument(..., help="Project c
     from plp.services.team import add_goal
 
     st = state(ctx)
-    g = add_goal(st.db, code=code, level=level, text=text, indicator=indicator, target=target, actor=st.actor)
+    g = add_goal(st.db, code=code, if_version=if_version,
+                 level=level, text=text, indicator=indicator, target=target, actor=st.actor)
     say(f"Added {level} goal {g.id} to {code}.")

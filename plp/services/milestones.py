@@ -21,11 +21,13 @@ def check_milestone(title: str) -> None:
 
 
 def add_milestone(db: Database, *, code: str, title: str, due: dt.date, responsible: str,
+                  if_version: int | None = None,
                   phase: str | None = None, actor: str) -> Milestone:
     """Add a milestone; it belongs to the project's current phase unless ``phase`` is given."""
     check_milestone(title)
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         ensure_open(p)
         wf = workflow_of(uow, p)
         ms_phase = choose(phase, wf.phase_keys, "phase") if phase else p.phase

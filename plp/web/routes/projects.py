@@ -121,12 +121,15 @@ def anchoring_record(code: str, ctx: Ctx = Depends(signed_in), org: str = Form("
 
 @router.post("/projects/{code}/publish")
 def publish_toggle(code: str, ctx: Ctx = Depends(signed_in), published: str = Form(""),
-                   csrf_token: str = Form("")):
+                   version: str = Form(""), csrf_token: str = Form("")):
     check_csrf(ctx, csrf_token)
     if published not in ("true", "false"):
         raise InvalidInput("published must be true or false")
     try:
-        publish.publish(ctx.db, code=code, undo=published == "false", actor=actor_of(ctx.person))
+        publish.publish(ctx.db, code=code, undo=published == "false", actor=actor_of(ctx.person),
+                        if_version=_version(version))
+    except ConcurrentChange as e:
+        return _changed(ctx, code, e)
     except NotAllowed as e:
         return forbidden(ctx, code, "project.publish", str(e))
     return redirect(ctx, f"/projects/{code}{ctx.lang_query()}#publish-form")
