@@ -95,7 +95,7 @@ def benefit_list(ctx: typer.Context, code: str = typer.Argument(..., help="Proje
     from plp.dates import today
     from plp.services.projects import show_project
 
-    reviews = show_project(state(ctx).db, code=code, today=today())["benefit_reviews"]
+    reviews = show_project(state(ctx).db, code=code, today=today()).benefit_reviews
     if json_:
         emit_json(reviews)
         return

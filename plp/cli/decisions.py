@@ -62,11 +62,11 @@ def anchor_list(ctx: typer.Context, code: str = typer.Argument(..., help="Projec
     from plp.dates import today
     from plp.services.projects import show_project
 
-    rows = show_project(state(ctx).db, code=code, today=today())["anchoring"]
+    rows = show_project(state(ctx).db, code=code, today=today()).anchoring
     if json_:
         emit_json(rows)
     else:
-        table([(a["org"], a["body"], a["ref"], a["date"], a["outcome"], a["kind"], a.get("valid_until") or "")
+        table([(a.org, a.body, a.ref, a.date, a.outcome, a.kind, a.valid_until or "")
                for a in rows], ["owner", "body", "case", "date", "outcome", "kind", "valid until"])
 
 

@@ -78,8 +78,8 @@ def milestone_list(ctx: typer.Context, code: Optional[str] = typer.Argument(None
     if json_:
         emit_json(rows)
     else:
-        table([(r["project"], r["id"], r["title"], r["due"], r["done_on"] or ("OVERDUE" if r["overdue"] else ""),
-                r["responsible"], r["phase"]) for r in rows],
+        table([(r.project, r.id, r.title, r.due, r.done_on or ("OVERDUE" if r.overdue else ""),
+                r.responsible, r.phase) for r in rows],
               ["project", "id", "milestone", "due", "done", "responsible", "phase"])
 
 
@@ -98,8 +98,8 @@ def checklist_show(ctx: typer.Context, code: str = typer.Argument(..., help="Pro
     if json_:
         emit_json(items)
     else:
-        table([(("▶ " if i["current_phase"] else "  ") + i["phase"], i["key"], i["label"], yes_no(i["mandatory"]),
-                "✓" if i["done"] else "") for i in items], ["phase", "key", "item", "mandatory", "done"])
+        table([(("▶ " if i.current_phase else "  ") + i.phase, i.key, i.label, yes_no(i.mandatory),
+                "✓" if i.done else "") for i in items], ["phase", "key", "item", "mandatory", "done"])
 
 
 @checklist_app.command("tick")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
 from plp.cli.options import if_version_option
 from plp.cli.output import emit_json, out, say, table, yes_no
 from plp.cli.state import JSON_HELP, LANG_HELP, NOW_HELP, state
+
+if TYPE_CHECKING:
+    from plp.services.results import ProjectView
 
 project_app = typer.Typer(help="Projects: create, list, show, history.", no_args_is_help=True)
 role_app = typer.Typer(help="Roles in a project: sponsor, leader, steering, reference, worker.",
@@ -60,7 +63,7 @@ def project_list(ctx: typer.Context,
     if json_:
         emit_json(rows)
     else:
-        table([(r["code"], r["name"], f"{r['workflow']} v{r['workflow_version']}", r["phase"], r["status"])
+        table([(r.code, r.name, f"{r.workflow} v{r.workflow_version}", r.phase, r.status)
                for r in rows], ["code", "name", "workflow", "phase", "status"])
 
 
@@ -84,54 +87,54 @@ def project_show(ctx: typer.Context, code: str = typer.Argument(..., help="Proje
         emit_json(d)
         return
     labels = _labels(st, code)
-    out(f"{d['code']}: {d['name']}")
-    out(f"  workflow   {d['workflow']} version {d['workflow_version']}")
-    out(f"  phase      {labels.phase(d['phase'], lang)} [{d['phase']}]   status: {labels.status(d['status'], lang)}")
-    if d["next_decision_point"]:
-        planned = f", meeting planned {d['gate_planned_on']}" if d["gate_planned_on"] else ""
-        rnd = f", round {d['round']}" if d["round"] > 1 else ""
-        out(f"  next       {d['next_decision_point']} (ready: {yes_no(d['ready'])}{rnd}{planned})")
+    out(f"{d.code}: {d.name}")
+    out(f"  workflow   {d.workflow} version {d.workflow_version}")
+    out(f"  phase      {labels.phase(d.phase, lang)} [{d.phase}]   status: {labels.status(d.status, lang)}")
+    if d.next_decision_point:
+        planned = f", meeting planned {d.gate_planned_on}" if d.gate_planned_on else ""
+        rnd = f", round {d.round}" if d.round > 1 else ""
+        out(f"  next       {d.next_decision_point} (ready: {yes_no(d.ready)}{rnd}{planned})")
     _show_time_rules(d)
-    out("  owners     " + ", ".join(f"{o['org']} ({o['grade']}{', lead' if o['lead'] else ''})" for o in d["owners"]))
-    if d["roles"]:
-        out("  roles      " + ", ".join(f"{r['person']} ({labels.role(r['role'], lang)})" for r in d["roles"]))
-    for g in d["goals"]:
-        extra = "".join(f"; {k}: {g[k]}" for k in ("indicator", "target") if g[k])
-        out(f"  goal       [{labels.goal(g['level'], lang)}] {g['text']}{extra}")
-    if d["milestones"]:
+    out("  owners     " + ", ".join(f"{o.org} ({o.grade}{', lead' if o.lead else ''})" for o in d.owners))
+    if d.roles:
+        out("  roles      " + ", ".join(f"{r.person} ({labels.role(r.role, lang)})" for r in d.roles))
+    for g in d.goals:
+        extra = "".join(f"; {k}: {v}" for k, v in (("indicator", g.indicator), ("target", g.target)) if v)
+        out(f"  goal       [{labels.goal(g.level, lang)}] {g.text}{extra}")
+    if d.milestones:
         out("")
-        table([(m["id"], m["title"], m["due"], m["done_on"] or ("OVERDUE" if m["overdue"] else ""),
-                m["responsible"], m["phase"]) for m in d["milestones"]],
+        table([(m.id, m.title, m.due, m.done_on or ("OVERDUE" if m.overdue else ""),
+                m.responsible, m.phase) for m in d.milestones],
               ["id", "milestone", "due", "done", "responsible", "phase"], title="Milestones")
-    if d["anchoring"]:
+    if d.anchoring:
         out("")
-        table([(a["org"], a["body"], a["ref"], a["date"], a["outcome"], a["kind"], a["valid_until"] or "")
-               for a in d["anchoring"]], ["owner", "body", "case", "date", "outcome", "kind", "valid until"],
+        table([(a.org, a.body, a.ref, a.date, a.outcome, a.kind, a.valid_until or "")
+               for a in d.anchoring], ["owner", "body", "case", "date", "outcome", "kind", "valid until"],
               title="Anchoring")
-    if d["conditions"]:
+    if d.conditions:
         out("")
         table([(c["id"], c["decision_point"], c["due"], c["status"] + (" (overdue)" if c["overdue"] else ""),
-                c["text"]) for c in d["conditions"]], ["id", "decision point", "due", "status", "condition"],
+                c["text"]) for c in d.conditions], ["id", "decision point", "due", "status", "condition"],
               title="Conditions")
-    if d["benefit_reviews"]:
+    if d.benefit_reviews:
         out("")
         table([(r["review"], r["after"], r["due"], g["goal_id"], g["goal"], g["achieved"] or "", g["value"] or "")
-               for r in d["benefit_reviews"] for g in r["goals"]],
+               for r in d.benefit_reviews for g in r["goals"]],
               ["review", "after", "due", "goal", "effect goal", "achieved", "value"], title="Benefit reviews")
-    if d["decisions"]:
+    if d.decisions:
         out("")
-        table([(x["decision_point"], labels.outcome(x["outcome"], lang), x["by"], x["date"], x["note"])
-               for x in d["decisions"]], ["decision point", "outcome", "by", "date", "note"], title="Decisions")
+        table([(x.decision_point, labels.outcome(x.outcome, lang), x.by, x.date, x.note)
+               for x in d.decisions], ["decision point", "outcome", "by", "date", "note"], title="Decisions")
 
 
-def _show_time_rules(d: dict) -> None:
+def _show_time_rules(d: "ProjectView") -> None:
     """The hold and the benefit follow-up, in one line each."""
-    if d["hold"]:
-        h = d["hold"]
-        out(f"  on hold    since {h['held_on']}" + (f", review on {h['review_on']}" if h["review_on"] else "")
-            + (f", DORMANT since {h['dormant_since']}" if h["dormant_since"] else ""))
-    if d["follow_up"]:
-        out(f"  benefits   follow-up {d['follow_up']} ({d['benefit_status']})")
+    if d.hold:
+        h = d.hold
+        out(f"  on hold    since {h.held_on}" + (f", review on {h.review_on}" if h.review_on else "")
+            + (f", DORMANT since {h.dormant_since}" if h.dormant_since else ""))
+    if d.follow_up:
+        out(f"  benefits   follow-up {d.follow_up} ({d.benefit_status})")
 
 
 class _Labels:
@@ -168,15 +171,14 @@ def project_history(ctx: typer.Context, code: str = typer.Argument(..., help="Pr
 
     Example: plp project history smartskog
     """
-    from plp.dates import show
     from plp.services.projects import history
 
     events = history(state(ctx).db, code=code)
     if json_:
-        emit_json([{"at": show(e["at"]), "actor": e["actor"], "kind": e["kind"], "data": e["data"]} for e in events])
+        emit_json(events)
         return
     for e in events:
-        out(f"{show(e['at'])[:16].replace('T', ' ')}  {e['actor']}: {describe_event(e['kind'], e['data'])}")
+        out(f"{e.when[:16].replace('T', ' ')}  {e.actor}: {describe_event(e.kind, e.data)}")
 
 
 def describe_event(kind: str, d: dict) -> str:

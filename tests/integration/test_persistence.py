@@ -94,11 +94,11 @@ def test_a_stale_version_loses_with_a_clear_error_and_writes_nothing(db, db_path
         with pytest.raises(ConcurrentChange, match="changed meanwhile"):
             second.bump(p2, status="stopped")
     assert dump(db_path) == before
-    assert projects.show_project(db, code="vdc", today=TODAY)["phase"] == "pre_project"
+    assert projects.show_project(db, code="vdc", today=TODAY).phase == "pre_project"
 
 
 def test_a_decision_with_an_old_version_is_refused(db):
-    v = projects.show_project(db, code="vdc", today=TODAY)["version"]
+    v = projects.show_project(db, code="vdc", today=TODAY).version
     checklist.tick(db, code="vdc", item="idea_sketch", actor="t")
     with pytest.raises(ConcurrentChange, match=f"you read {v}"):
         decisions.decide(db, code="vdc", outcome="hold", by="Kari Nordmann", date=TODAY, today=TODAY,
@@ -121,8 +121,8 @@ def test_a_project_keeps_its_workflow_version_when_the_file_changes(db, tmp_path
 
     projects.create_project(db, code="new", name="Ny", workflow="plp", owners=["Vennesla"], actor="t")
     team.assign_role(db, code="new", person="Kari Nordmann", role="sponsor", actor="t")
-    assert projects.show_project(db, code="vdc", today=TODAY)["workflow_version"] == 1
-    assert projects.show_project(db, code="new", today=TODAY)["workflow_version"] == 2
+    assert projects.show_project(db, code="vdc", today=TODAY).workflow_version == 1
+    assert projects.show_project(db, code="new", today=TODAY).workflow_version == 2
     assert decisions.gate_status(db, code="new")["ready"] is True
     assert decisions.gate_status(db, code="vdc")["ready"] is False  # still needs its checklist
 
@@ -145,16 +145,16 @@ def test_text_is_stored_exactly_as_given(db):
     team.add_goal(db, code="vdc", level="effect", text=weird, actor="t")
     projects.create_project(db, code="q", name=weird, workflow="plp", owners=["Vennesla"], actor=weird)
     shown = projects.show_project(db, code="q", today=TODAY)
-    assert shown["name"] == weird
-    assert projects.show_project(db, code="vdc", today=TODAY)["goals"][0]["text"] == weird
-    assert projects.history(db, code="q")[0]["actor"] == weird
+    assert shown.name == weird
+    assert projects.show_project(db, code="vdc", today=TODAY).goals[0].text == weird
+    assert projects.history(db, code="q")[0].actor == weird
 
 
 def test_the_history_is_complete_and_in_order(db):
     for item in ("idea_sketch", "owners_identified"):
         checklist.tick(db, code="vdc", item=item, actor="Kari Nordmann")
     decisions.decide(db, code="vdc", outcome="go", by="Kari Nordmann", date=TODAY, today=TODAY, actor="Kari Nordmann")
-    kinds = [e["kind"] for e in projects.history(db, code="vdc")]
+    kinds = [e.kind for e in projects.history(db, code="vdc")]
     assert kinds == ["project_created", "role_assigned", "role_assigned", "checklist_ticked", "checklist_ticked",
                      "decision_taken"]
 

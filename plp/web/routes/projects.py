@@ -59,12 +59,8 @@ def project(code: str, ctx: Ctx = Depends(signed_in)):
 
 @router.get("/projects/{code}/history")
 def history(code: str, ctx: Ctx = Depends(signed_in)):
-    from plp.dates import show as local_time
-
     data = project_page(ctx.db, code=code, today=ctx.today, lang=ctx.lang, actor=actor_of(ctx.person))
-    events = projects.history(ctx.db, code=code)
-    for e in events:
-        e["when"] = local_time(e["at"])
+    events = projects.history(ctx.db, code=code)  # typed: each has .when, its moment in local time
     return page(ctx, "history.html", p=data, events=events, nav="projects")
 
 
