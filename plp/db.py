@@ -1,4 +1,4 @@
-"""Database access: the engine, SQLite pragmas, migrate-on-open and the unit of work.
+"""Database access: the engine, SQLite pragmas, the schema check and the unit of work.
 
 ``--db TARGET`` (or ``PLP_DB``) is a SQLite file path or an SQLAlchemy URL. SQLite
 runs in WAL mode with foreign keys on and ``synchronous=FULL`` (a committed
@@ -27,7 +27,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from plp.errors import ConcurrentChange, PlpError
+from plp.errors import ConcurrentChange, PlpError, SchemaOutdated
 from plp.files import PRIVATE
 from plp.redact import password_in, redact, remember_secret
 
@@ -122,6 +122,7 @@ class Database:
         self.url: str = self.sa_url.render_as_string(hide_password=True)
         self.create = create
         self._engine: Engine | None = None
+        self._migrated = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -137,19 +138,32 @@ class Database:
 
     @property
     def engine(self) -> Engine:
+        """The engine, connected on first use; the schema must be at :data:`HEAD_REVISION`.
+
+        Migrations never run here, that is inside a command or a request: only
+        ``create=True`` (``plp init``, ``plp demo``) and :meth:`upgrade` (``plp
+        serve`` and the web app at start) change the schema. Any other use of an
+        outdated schema is refused with the command that upgrades it.
+        """
         if self._engine is None:
-            created = self._check_file()
-            try:
-                self._engine = self._connect()
-                self.migrate()
-            except BaseException:
-                self.dispose()
-                self._engine = None
-                if created:  # a failed init leaves no half-made database behind
-                    for suffix in ("", "-wal", "-shm", "-journal"):
-                        Path(f"{created}{suffix}").unlink(missing_ok=True)
-                raise
+            self._open(upgrade=self.create)
         return self._engine
+
+    def _open(self, *, upgrade: bool) -> None:
+        created = self._check_file()
+        try:
+            self._engine = self._connect()
+            if upgrade:
+                self.migrate()
+            else:
+                self.require_head()
+        except BaseException:
+            self.dispose()
+            self._engine = None
+            if created:  # a failed init leaves no half-made database behind
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{created}{suffix}").unlink(missing_ok=True)
+            raise
 
     def _check_file(self) -> Path | None:
         """Refuse a missing SQLite file unless creating; returns the file if it was created."""
@@ -198,8 +212,27 @@ class Database:
                 return None
             raise PlpError(f"cannot open database {self.display}: {_first_line(e)}") from None
 
+    def upgrade(self) -> bool:
+        """Connect and bring the schema to the head revision (init, demo, server start); True if applied.
+
+        A missing SQLite file is still created only with ``create=True``.
+        """
+        if self._engine is None:
+            self._open(upgrade=True)
+            return self._migrated
+        return self.migrate()
+
+    def require_head(self) -> None:
+        """Refuse a schema older (or newer) than this plp's, saying what to run."""
+        current = self.current_revision()
+        if current != HEAD_REVISION:
+            at = f"at revision {current}" if current else "empty (no plp schema)"
+            raise SchemaOutdated(f"the database schema is {at}, this plp needs {HEAD_REVISION}; "
+                                 f"run plp init to upgrade it")
+
     def migrate(self) -> bool:
         """Bring the schema to the head revision; True if anything was applied."""
+        self._migrated = False
         if self.current_revision() == HEAD_REVISION:
             return False
         from plp import migrations
@@ -211,6 +244,7 @@ class Database:
             if self.current_revision() == HEAD_REVISION:
                 return False
             raise PlpError(f"cannot migrate database {self.display}: {_first_line(e)}") from None
+        self._migrated = True
         return True
 
     @contextmanager

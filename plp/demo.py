@@ -265,14 +265,14 @@ def _summary(db, lang: str) -> None:
 
     rows = []
     for row in list_projects(db):
-        d = show_project(db, code=row["code"], today=dt.date.today())
+        d = show_project(db, code=row.code, today=dt.date.today())
         with db.unit() as uow:
-            p = get_project(uow, row["code"])
+            p = get_project(uow, row.code)
             wf = workflow_of(uow, p)
             gate = gate_of(uow, p)
-        rows.append((d["code"], d["name"], wf.phase_label(d["phase"], lang), wf.statuses[d["status"]].get(lang),
+        rows.append((d.code, d.name, wf.phase_label(d.phase, lang), wf.statuses[d.status].get(lang),
                      gate.decision_point.key if gate else "–", ("yes" if gate.ready else "no") if gate else "–",
-                     sum(1 for m in d["milestones"] if not m["done_on"]), len(d["decisions"])))
+                     sum(1 for m in d.milestones if not m.done_on), len(d.decisions)))
     # The shared table: names and workflow labels are data, never rich markup.
     table(rows, ["code", "project", "phase", "status", "next decision", "ready", "milestones open", "decisions"],
           title="Kristiansandregionen – portfolio")

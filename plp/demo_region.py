@@ -52,8 +52,8 @@ def _smartskog_main_project(story: Story) -> None:
 def _first_open(db, code: str) -> int:
     from plp.services.milestones import list_milestones
 
-    return next(m["id"] for m in list_milestones(db, code=code, overdue=False, today=_d(REPORT_DAY))
-                if not m["done_on"])
+    return next(m.id for m in list_milestones(db, code=code, overdue=False, today=_d(REPORT_DAY))
+                if not m.done_on)
 
 
 def _area_portal(story: Story) -> None:

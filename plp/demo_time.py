@@ -61,9 +61,9 @@ def benefit_review(story: Story) -> None:
     for move in _moves(story, "2018-03-01"):
         if move["kind"] == "benefit_review":
             story.tell("2018-03-01", f"The check opens benefit review {move['item']} of vdc; the sponsor is reminded.")
-    goal = next(g for g in projects.show_project(db, code="vdc", today=_d("2018-03-01"))["goals"]
-                if g["level"] == "effect")
-    conditions.benefit_record(db, code="vdc", goal_id=goal["id"], review=1, achieved="partly",
+    goal = next(g for g in projects.show_project(db, code="vdc", today=_d("2018-03-01")).goals
+                if g.level == "effect")
+    conditions.benefit_record(db, code="vdc", goal_id=goal.id, review=1, achieved="partly",
                               value="To av fem planlagde leigetakarar er etablerte", today=_d("2018-03-05"),
                               actor="Hanne Bakken")
     story.tell("2018-03-05", "Hanne Bakken records it: partly achieved (two of five tenants). "

@@ -58,3 +58,7 @@ class WorkflowError(PlpError):
 
     def lines(self) -> list[str]:
         return [f"{self.source}:{line}: {msg}" if line else f"{self.source}: {msg}" for line, msg in self.problems]
+
+
+class SchemaOutdated(PlpError):
+    """The database schema is not the one this plp needs; ``plp init`` upgrades it."""

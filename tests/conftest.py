@@ -57,7 +57,7 @@ def pg_server():
         conn.execute(text("CREATE DATABASE plp_template"))
     template_url = _database_url(url, "plp_template")
     db = Database(template_url)
-    db.engine  # runs the Alembic migrations on PostgreSQL
+    db.upgrade()  # runs the Alembic migrations on PostgreSQL, as plp init does
     db.dispose()
     yield admin, url.rsplit("/", 1)[0]
     admin.dispose()
@@ -74,7 +74,7 @@ def sqlite_template(tmp_path_factory, pg_server) -> Path | None:
 
     path = tmp_path_factory.mktemp("template") / "plp.db"
     db = Database(str(path), create=True)
-    db.engine  # creates and migrates
+    db.upgrade()  # creates and migrates, as plp init does
     db.dispose()  # the last connection checkpoints the WAL into the file
     assert not Path(f"{path}-wal").exists()
     return path

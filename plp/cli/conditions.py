@@ -6,6 +6,7 @@ from typing import Optional
 
 import typer
 
+from plp.cli.options import if_version_option
 from plp.cli.output import emit_json, say, table
 from plp.cli.state import JSON_HELP, NOW_HELP, state
 
@@ -43,7 +44,8 @@ def condition_met(ctx: typer.Context, code: str = typer.Argument(..., help="Proj
                   condition_id: int = typer.Argument(..., metavar="ID", help="The condition's id (condition list)."),
                   note: Optional[str] = typer.Option(None, "--note", help="How it was met."),
                   on: Optional[str] = typer.Option(None, "--on", help="When it was met (default: today)."),
-                  now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP)) -> None:
+                  now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP),
+                  if_version: Optional[int] = if_version_option('project')) -> None:
     """Mark a condition of a conditional approval met.
 
     Example: plp condition met vdc 1 --note "Iveland kommunestyre PS 9/26"
@@ -52,7 +54,8 @@ def condition_met(ctx: typer.Context, code: str = typer.Argument(..., help="Proj
     from plp.services.conditions import condition_met as met
 
     st = state(ctx)
-    c = met(st.db, code=code, condition_id=condition_id, today=today(now, writes=True), on=parse_date(on, "--on") if on else None,
+    c = met(st.db, code=code, if_version=if_version,
+            condition_id=condition_id, today=today(now, writes=True), on=parse_date(on, "--on") if on else None,
             note=note, actor=st.actor)
     say(f"Condition {c.id} of {code} is met ({c.met_on.isoformat() if c.met_on else ''}).")
 
@@ -63,7 +66,8 @@ def benefit_record(ctx: typer.Context, code: str = typer.Argument(..., help="Pro
                    review: int = typer.Option(..., "--review", help="Which review: 1 for the first."),
                    achieved: str = typer.Option(..., "--achieved", help="yes, partly or no."),
                    value: str = typer.Option(..., "--value", help="What was measured, e.g. '41 new jobs'."),
-                   now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP)) -> None:
+                   now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP),
+                   if_version: Optional[int] = if_version_option('project')) -> None:
     """Record the answer of a benefit review for one effect goal.
 
     When the last review is recorded for every effect goal, the follow-up is closed.
@@ -74,7 +78,8 @@ def benefit_record(ctx: typer.Context, code: str = typer.Argument(..., help="Pro
     from plp.services.conditions import benefit_record as record
 
     st = state(ctx)
-    r = record(st.db, code=code, goal_id=goal, review=review, achieved=achieved, value=value, today=today(now, writes=True),
+    r = record(st.db, code=code, if_version=if_version,
+               goal_id=goal, review=review, achieved=achieved, value=value, today=today(now, writes=True),
                actor=st.actor)
     say(f"Benefit review {review} of goal {goal} in {code}: {achieved}."
         + (" The follow-up is closed." if r["closed"] else ""))
@@ -90,7 +95,7 @@ def benefit_list(ctx: typer.Context, code: str = typer.Argument(..., help="Proje
     from plp.dates import today
     from plp.services.projects import show_project
 
-    reviews = show_project(state(ctx).db, code=code, today=today())["benefit_reviews"]
+    reviews = show_project(state(ctx).db, code=code, today=today()).benefit_reviews
     if json_:
         emit_json(reviews)
         return

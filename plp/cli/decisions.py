@@ -6,6 +6,7 @@ from typing import List, Optional
 
 import typer
 
+from plp.cli.options import if_version_option
 from plp.cli.output import emit_json, out, say, table
 from plp.cli.state import JSON_HELP, LANG_HELP, NOW_HELP, state
 
@@ -35,6 +36,7 @@ def anchor_record(
                                               help="Last day the approval holds (a budget year, a deadline); "
                                                    "after it the check records a lapse."),
     now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP),
+    if_version: Optional[int] = if_version_option('project'),
 ) -> None:
     """Record an owner's formal decision on the project.
 
@@ -44,7 +46,7 @@ def anchor_record(
     from plp.services.anchoring import record
 
     st = state(ctx)
-    a = record(st.db, code=code, org=org, body=body, ref=ref, date=parse_date(date, "--date"),
+    a = record(st.db, code=code, if_version=if_version, org=org, body=body, ref=ref, date=parse_date(date, "--date"),
                today=today(now, writes=True), outcome=outcome, kind=kind, actor=st.actor,
                valid_until=parse_date(valid_until, "--valid-until") if valid_until else None)
     say(f"Recorded {a.kind} anchoring for {org} in {code}: {a.body} {a.ref} {a.date.isoformat()} ({a.outcome}).")
@@ -60,11 +62,11 @@ def anchor_list(ctx: typer.Context, code: str = typer.Argument(..., help="Projec
     from plp.dates import today
     from plp.services.projects import show_project
 
-    rows = show_project(state(ctx).db, code=code, today=today())["anchoring"]
+    rows = show_project(state(ctx).db, code=code, today=today()).anchoring
     if json_:
         emit_json(rows)
     else:
-        table([(a["org"], a["body"], a["ref"], a["date"], a["outcome"], a["kind"], a.get("valid_until") or "")
+        table([(a.org, a.body, a.ref, a.date, a.outcome, a.kind, a.valid_until or "")
                for a in rows], ["owner", "body", "case", "date", "outcome", "kind", "valid until"])
 
 
@@ -106,7 +108,8 @@ def gate_status(ctx: typer.Context, code: str = typer.Argument(..., help="Projec
 @gate_app.command("plan")
 def gate_plan(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
               date: str = typer.Option(..., "--date", help="Date of the decision meeting, YYYY-MM-DD."),
-              now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP)) -> None:
+              now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP),
+              if_version: Optional[int] = if_version_option('project')) -> None:
     """Record when the next decision meeting is planned.
 
     Example: plp gate plan vdc --date 2026-12-10
@@ -116,7 +119,7 @@ def gate_plan(ctx: typer.Context, code: str = typer.Argument(..., help="Project 
 
     st = state(ctx)
     d = parse_date(date, "--date")
-    dp = plan_gate(st.db, code=code, date=d, today=today(now, writes=True), actor=st.actor)
+    dp = plan_gate(st.db, code=code, if_version=if_version, date=d, today=today(now, writes=True), actor=st.actor)
     say(f"{dp} of {code} is planned for {d.isoformat()}.")
 
 

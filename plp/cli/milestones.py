@@ -6,6 +6,7 @@ from typing import Optional
 
 import typer
 
+from plp.cli.options import if_version_option
 from plp.cli.output import emit_json, say, table, yes_no
 from plp.cli.state import JSON_HELP, LANG_HELP, NOW_HELP, state
 
@@ -24,7 +25,8 @@ def milestone_add(ctx: typer.Context, code: str = typer.Argument(..., help="Proj
                   title: str = typer.Argument(..., help='A checkable state, e.g. "Area plan adopted".'),
                   due: str = typer.Option(..., "--due", help="Due date, YYYY-MM-DD."),
                   responsible: str = typer.Option(..., "--responsible", help="Name, email or id."),
-                  phase: Optional[str] = typer.Option(None, "--phase", help="Phase it belongs to (default: current).")) -> None:
+                  phase: Optional[str] = typer.Option(None, "--phase", help="Phase it belongs to (default: current)."),
+                  if_version: Optional[int] = if_version_option('project')) -> None:
     """Add a milestone.
 
     Example: plp milestone add vdc "Area plan adopted" --due 2016-06-30 --responsible "Kari Nordmann"
@@ -33,7 +35,8 @@ def milestone_add(ctx: typer.Context, code: str = typer.Argument(..., help="Proj
     from plp.services.milestones import add_milestone
 
     st = state(ctx)
-    m = add_milestone(st.db, code=code, title=title, due=parse_date(due, "--due"), responsible=responsible,
+    m = add_milestone(st.db, code=code, if_version=if_version,
+                      title=title, due=parse_date(due, "--due"), responsible=responsible,
                       phase=phase, actor=st.actor)
     say(f"Added milestone {m.id} to {code}, due {m.due.isoformat()}.")
 
@@ -42,7 +45,8 @@ def milestone_add(ctx: typer.Context, code: str = typer.Argument(..., help="Proj
 def milestone_done(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
                    id: int = typer.Argument(..., help="Milestone id (see 'plp milestone list CODE')."),
                    on: Optional[str] = typer.Option(None, "--on", help="Date it was reached (default: today)."),
-                   now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP)) -> None:
+                   now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP),
+                   if_version: Optional[int] = if_version_option('project')) -> None:
     """Mark a milestone as reached.
 
     Example: plp milestone done vdc 3 --on 2016-06-20
@@ -52,7 +56,8 @@ def milestone_done(ctx: typer.Context, code: str = typer.Argument(..., help="Pro
 
     st = state(ctx)
     day = today(now, writes=True)
-    m = complete_milestone(st.db, code=code, milestone_id=id, on=parse_date(on, "--on") if on else day,
+    m = complete_milestone(st.db, code=code, if_version=if_version,
+                           milestone_id=id, on=parse_date(on, "--on") if on else day,
                            today=day, actor=st.actor)
     say(f"Milestone {m.id} ({m.title}) done on {m.done_on.isoformat()}.")
 
@@ -73,8 +78,8 @@ def milestone_list(ctx: typer.Context, code: Optional[str] = typer.Argument(None
     if json_:
         emit_json(rows)
     else:
-        table([(r["project"], r["id"], r["title"], r["due"], r["done_on"] or ("OVERDUE" if r["overdue"] else ""),
-                r["responsible"], r["phase"]) for r in rows],
+        table([(r.project, r.id, r.title, r.due, r.done_on or ("OVERDUE" if r.overdue else ""),
+                r.responsible, r.phase) for r in rows],
               ["project", "id", "milestone", "due", "done", "responsible", "phase"])
 
 
@@ -93,13 +98,14 @@ def checklist_show(ctx: typer.Context, code: str = typer.Argument(..., help="Pro
     if json_:
         emit_json(items)
     else:
-        table([(("▶ " if i["current_phase"] else "  ") + i["phase"], i["key"], i["label"], yes_no(i["mandatory"]),
-                "✓" if i["done"] else "") for i in items], ["phase", "key", "item", "mandatory", "done"])
+        table([(("▶ " if i.current_phase else "  ") + i.phase, i.key, i.label, yes_no(i.mandatory),
+                "✓" if i.done else "") for i in items], ["phase", "key", "item", "mandatory", "done"])
 
 
 @checklist_app.command("tick")
 def checklist_tick(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
-                   item: str = typer.Argument(..., help="Item key (see 'plp checklist show CODE').")) -> None:
+                   item: str = typer.Argument(..., help="Item key (see 'plp checklist show CODE')."),
+                   if_version: Optional[int] = if_version_option('project')) -> None:
     """Tick a checklist item.
 
     Example: plp checklist tick smartskog project_plan
@@ -107,13 +113,14 @@ def checklist_tick(ctx: typer.Context, code: str = typer.Argument(..., help="Pro
     from plp.services.checklist import tick
 
     st = state(ctx)
-    phase = tick(st.db, code=code, item=item, actor=st.actor)
+    phase = tick(st.db, code=code, if_version=if_version, item=item, actor=st.actor)
     say(f"Ticked {item} ({phase}) in {code}.")
 
 
 @checklist_app.command("untick")
 def checklist_untick(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
-                     item: str = typer.Argument(..., help="Item key.")) -> None:
+                     item: str = typer.Argument(..., help="Item key."),
+                     if_version: Optional[int] = if_version_option('project')) -> None:
     """Take back a tick.
 
     Example: plp checklist untick smartskog project_plan
@@ -121,5 +128,5 @@ def checklist_untick(ctx: typer.Context, code: str = typer.Argument(..., help="P
     from plp.services.checklist import untick
 
     st = state(ctx)
-    untick(st.db, code=code, item=item, actor=st.actor)
+    untick(st.db, code=code, if_version=if_version, item=item, actor=st.actor)
     say(f"Unticked {item} in {code}.")

@@ -26,8 +26,10 @@ def _default(value: Any) -> Any:
 
 
 def emit_json(data: Any) -> None:
-    """JSON alone on stdout, nothing else mixed in."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+    """JSON alone on stdout, nothing else mixed in; typed results through their one serialiser."""
+    from plp.services.results import to_json
+
+    sys.stdout.write(json.dumps(to_json(data), ensure_ascii=False, indent=2, default=_default) + "\n")
 
 
 def console(stderr: bool = False):

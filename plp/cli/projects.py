@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
+from plp.cli.options import if_version_option
 from plp.cli.output import emit_json, out, say, table, yes_no
 from plp.cli.state import JSON_HELP, LANG_HELP, NOW_HELP, state
+
+if TYPE_CHECKING:
+    from plp.services.results import ProjectView
 
 project_app = typer.Typer(help="Projects: create, list, show, history.", no_args_is_help=True)
 role_app = typer.Typer(help="Roles in a project: sponsor, leader, steering, reference, worker.",
@@ -59,7 +63,7 @@ def project_list(ctx: typer.Context,
     if json_:
         emit_json(rows)
     else:
-        table([(r["code"], r["name"], f"{r['workflow']} v{r['workflow_version']}", r["phase"], r["status"])
+        table([(r.code, r.name, f"{r.workflow} v{r.workflow_version}", r.phase, r.status)
                for r in rows], ["code", "name", "workflow", "phase", "status"])
 
 
@@ -83,54 +87,54 @@ def project_show(ctx: typer.Context, code: str = typer.Argument(..., help="Proje
         emit_json(d)
         return
     labels = _labels(st, code)
-    out(f"{d['code']}: {d['name']}")
-    out(f"  workflow   {d['workflow']} version {d['workflow_version']}")
-    out(f"  phase      {labels.phase(d['phase'], lang)} [{d['phase']}]   status: {labels.status(d['status'], lang)}")
-    if d["next_decision_point"]:
-        planned = f", meeting planned {d['gate_planned_on']}" if d["gate_planned_on"] else ""
-        rnd = f", round {d['round']}" if d["round"] > 1 else ""
-        out(f"  next       {d['next_decision_point']} (ready: {yes_no(d['ready'])}{rnd}{planned})")
+    out(f"{d.code}: {d.name}")
+    out(f"  workflow   {d.workflow} version {d.workflow_version}")
+    out(f"  phase      {labels.phase(d.phase, lang)} [{d.phase}]   status: {labels.status(d.status, lang)}")
+    if d.next_decision_point:
+        planned = f", meeting planned {d.gate_planned_on}" if d.gate_planned_on else ""
+        rnd = f", round {d.round}" if d.round > 1 else ""
+        out(f"  next       {d.next_decision_point} (ready: {yes_no(d.ready)}{rnd}{planned})")
     _show_time_rules(d)
-    out("  owners     " + ", ".join(f"{o['org']} ({o['grade']}{', lead' if o['lead'] else ''})" for o in d["owners"]))
-    if d["roles"]:
-        out("  roles      " + ", ".join(f"{r['person']} ({labels.role(r['role'], lang)})" for r in d["roles"]))
-    for g in d["goals"]:
-        extra = "".join(f"; {k}: {g[k]}" for k in ("indicator", "target") if g[k])
-        out(f"  goal       [{labels.goal(g['level'], lang)}] {g['text']}{extra}")
-    if d["milestones"]:
+    out("  owners     " + ", ".join(f"{o.org} ({o.grade}{', lead' if o.lead else ''})" for o in d.owners))
+    if d.roles:
+        out("  roles      " + ", ".join(f"{r.person} ({labels.role(r.role, lang)})" for r in d.roles))
+    for g in d.goals:
+        extra = "".join(f"; {k}: {v}" for k, v in (("indicator", g.indicator), ("target", g.target)) if v)
+        out(f"  goal       [{labels.goal(g.level, lang)}] {g.text}{extra}")
+    if d.milestones:
         out("")
-        table([(m["id"], m["title"], m["due"], m["done_on"] or ("OVERDUE" if m["overdue"] else ""),
-                m["responsible"], m["phase"]) for m in d["milestones"]],
+        table([(m.id, m.title, m.due, m.done_on or ("OVERDUE" if m.overdue else ""),
+                m.responsible, m.phase) for m in d.milestones],
               ["id", "milestone", "due", "done", "responsible", "phase"], title="Milestones")
-    if d["anchoring"]:
+    if d.anchoring:
         out("")
-        table([(a["org"], a["body"], a["ref"], a["date"], a["outcome"], a["kind"], a["valid_until"] or "")
-               for a in d["anchoring"]], ["owner", "body", "case", "date", "outcome", "kind", "valid until"],
+        table([(a.org, a.body, a.ref, a.date, a.outcome, a.kind, a.valid_until or "")
+               for a in d.anchoring], ["owner", "body", "case", "date", "outcome", "kind", "valid until"],
               title="Anchoring")
-    if d["conditions"]:
+    if d.conditions:
         out("")
         table([(c["id"], c["decision_point"], c["due"], c["status"] + (" (overdue)" if c["overdue"] else ""),
-                c["text"]) for c in d["conditions"]], ["id", "decision point", "due", "status", "condition"],
+                c["text"]) for c in d.conditions], ["id", "decision point", "due", "status", "condition"],
               title="Conditions")
-    if d["benefit_reviews"]:
+    if d.benefit_reviews:
         out("")
         table([(r["review"], r["after"], r["due"], g["goal_id"], g["goal"], g["achieved"] or "", g["value"] or "")
-               for r in d["benefit_reviews"] for g in r["goals"]],
+               for r in d.benefit_reviews for g in r["goals"]],
               ["review", "after", "due", "goal", "effect goal", "achieved", "value"], title="Benefit reviews")
-    if d["decisions"]:
+    if d.decisions:
         out("")
-        table([(x["decision_point"], labels.outcome(x["outcome"], lang), x["by"], x["date"], x["note"])
-               for x in d["decisions"]], ["decision point", "outcome", "by", "date", "note"], title="Decisions")
+        table([(x.decision_point, labels.outcome(x.outcome, lang), x.by, x.date, x.note)
+               for x in d.decisions], ["decision point", "outcome", "by", "date", "note"], title="Decisions")
 
 
-def _show_time_rules(d: dict) -> None:
+def _show_time_rules(d: "ProjectView") -> None:
     """The hold and the benefit follow-up, in one line each."""
-    if d["hold"]:
-        h = d["hold"]
-        out(f"  on hold    since {h['held_on']}" + (f", review on {h['review_on']}" if h["review_on"] else "")
-            + (f", DORMANT since {h['dormant_since']}" if h["dormant_since"] else ""))
-    if d["follow_up"]:
-        out(f"  benefits   follow-up {d['follow_up']} ({d['benefit_status']})")
+    if d.hold:
+        h = d.hold
+        out(f"  on hold    since {h.held_on}" + (f", review on {h.review_on}" if h.review_on else "")
+            + (f", DORMANT since {h.dormant_since}" if h.dormant_since else ""))
+    if d.follow_up:
+        out(f"  benefits   follow-up {d.follow_up} ({d.benefit_status})")
 
 
 class _Labels:
@@ -167,15 +171,14 @@ def project_history(ctx: typer.Context, code: str = typer.Argument(..., help="Pr
 
     Example: plp project history smartskog
     """
-    from plp.dates import show
     from plp.services.projects import history
 
     events = history(state(ctx).db, code=code)
     if json_:
-        emit_json([{"at": show(e["at"]), "actor": e["actor"], "kind": e["kind"], "data": e["data"]} for e in events])
+        emit_json(events)
         return
     for e in events:
-        out(f"{show(e['at'])[:16].replace('T', ' ')}  {e['actor']}: {describe_event(e['kind'], e['data'])}")
+        out(f"{e.when[:16].replace('T', ' ')}  {e.actor}: {describe_event(e.kind, e.data)}")
 
 
 def describe_event(kind: str, d: dict) -> str:
@@ -215,7 +218,8 @@ def describe_event(kind: str, d: dict) -> str:
 
 @project_app.command("publish")
 def project_publish(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
-                    undo: bool = typer.Option(False, "--undo", help="Withdraw it from the public page.")) -> None:
+                    undo: bool = typer.Option(False, "--undo", help="Withdraw it from the public page."),
+                    if_version: Optional[int] = if_version_option('project')) -> None:
     """Show the project's results on the public web page (/public), or with --undo withdraw them.
 
     The public page shows the phase, the milestones reached, the owners, the goals and
@@ -226,7 +230,7 @@ def project_publish(ctx: typer.Context, code: str = typer.Argument(..., help="Pr
     from plp.services.publish import publish
 
     st = state(ctx)
-    changed = publish(st.db, code=code, undo=undo, actor=st.actor)
+    changed = publish(st.db, code=code, if_version=if_version, undo=undo, actor=st.actor)
     if undo:
         say(f"{code} is withdrawn from the public page." if changed else f"{code} was not published.")
     else:
@@ -236,7 +240,8 @@ def project_publish(ctx: typer.Context, code: str = typer.Argument(..., help="Pr
 @role_app.command("assign")
 def role_assign(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
                 person: str = typer.Argument(..., help="Name, email or id."),
-                role: str = typer.Argument(..., help="sponsor, leader, steering, reference or worker.")) -> None:
+                role: str = typer.Argument(..., help="sponsor, leader, steering, reference or worker."),
+                if_version: Optional[int] = if_version_option('project')) -> None:
     """Give a person a role in a project (a new sponsor or leader replaces the old).
 
     Example: plp role assign smartskog "Kari Nordmann" sponsor
@@ -244,14 +249,15 @@ def role_assign(ctx: typer.Context, code: str = typer.Argument(..., help="Projec
     from plp.services.team import assign_role
 
     st = state(ctx)
-    replaced = assign_role(st.db, code=code, person=person, role=role, actor=st.actor)
+    replaced = assign_role(st.db, code=code, if_version=if_version, person=person, role=role, actor=st.actor)
     say(f"{person} is now {role} of {code}." + (f" (replaces {', '.join(replaced)})" if replaced else ""))
 
 
 @role_app.command("remove")
 def role_remove(ctx: typer.Context, code: str = typer.Argument(..., help="Project code."),
                 person: str = typer.Argument(..., help="Name, email or id."),
-                role: str = typer.Argument(..., help="The role to take away.")) -> None:
+                role: str = typer.Argument(..., help="The role to take away."),
+                if_version: Optional[int] = if_version_option('project')) -> None:
     """Take a role away from a person.
 
     Example: plp role remove smartskog "Ola Nordmann" steering
@@ -259,7 +265,7 @@ def role_remove(ctx: typer.Context, code: str = typer.Argument(..., help="Projec
     from plp.services.team import remove_role
 
     st = state(ctx)
-    remove_role(st.db, code=code, person=person, role=role, actor=st.actor)
+    remove_role(st.db, code=code, if_version=if_version, person=person, role=role, actor=st.actor)
     say(f"{person} is no longer {role} of {code}.")
 
 
@@ -268,7 +274,8 @@ def goal_add(ctx: typer.Context, code: str = typer.Argument(..., help="Project c
              level: str = typer.Argument(..., help="societal, effect or result."),
              text: str = typer.Argument(..., help="The goal."),
              indicator: Optional[str] = typer.Option(None, "--indicator", help="How it is measured."),
-             target: Optional[str] = typer.Option(None, "--target", help="The value to reach.")) -> None:
+             target: Optional[str] = typer.Option(None, "--target", help="The value to reach."),
+             if_version: Optional[int] = if_version_option('project')) -> None:
     """Add a goal to a project.
 
     Example: plp goal add smartskog effect "More value from Agder timber" --indicator "turnover" --target "+20 %"
@@ -276,5 +283,6 @@ def goal_add(ctx: typer.Context, code: str = typer.Argument(..., help="Project c
     from plp.services.team import add_goal
 
     st = state(ctx)
-    g = add_goal(st.db, code=code, level=level, text=text, indicator=indicator, target=target, actor=st.actor)
+    g = add_goal(st.db, code=code, if_version=if_version,
+                 level=level, text=text, indicator=indicator, target=target, actor=st.actor)
     say(f"Added {level} goal {g.id} to {code}.")

@@ -6,6 +6,7 @@ from typing import List, Optional
 
 import typer
 
+from plp.cli.options import if_version_option
 from plp.cli.output import emit_json, say, table
 from plp.cli.state import FORCE_HELP, JSON_HELP, NOW_HELP, state
 
@@ -90,7 +91,8 @@ def measure_add(ctx: typer.Context, plan: str = typer.Argument(..., help="Plan c
 @measure_app.command("link")
 def measure_link(ctx: typer.Context, measure: str = typer.Argument(..., help="Measure id (see 'plp measure list')."),
                  project: str = typer.Argument(..., help="Project code."),
-                 now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP)) -> None:
+                 now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP),
+                 if_version: Optional[int] = if_version_option('measure')) -> None:
     """Link a project to the joint measure it carries out.
 
     Example: plp measure link 1 vdc
@@ -99,7 +101,8 @@ def measure_link(ctx: typer.Context, measure: str = typer.Argument(..., help="Me
     from plp.services.plans import link_measure
 
     st = state(ctx)
-    m, p = link_measure(st.db, measure=measure, project=project, now=dates.now(now, writes=True), actor=st.actor)
+    m, p = link_measure(st.db, measure=measure, if_version=if_version,
+                        project=project, now=dates.now(now, writes=True), actor=st.actor)
     say(f"Linked project {p.code} to measure {m.id} ({m.title}).")
 
 
@@ -107,7 +110,8 @@ def measure_link(ctx: typer.Context, measure: str = typer.Argument(..., help="Me
 def measure_status(ctx: typer.Context, measure: str = typer.Argument(..., help="Measure id."),
                    status: str = typer.Argument(..., help="not_started, in_progress, done or dropped."),
                    note: Optional[str] = typer.Option(None, "--note", help="What changed, or why."),
-                   now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP)) -> None:
+                   now: Optional[str] = typer.Option(None, "--now", help=NOW_HELP),
+                   if_version: Optional[int] = if_version_option('measure')) -> None:
     """Set a joint measure's status; the same status with a --note records news.
 
     Example: plp measure status 1 in_progress --note "Areal avklart med grunneigarar"
@@ -116,7 +120,8 @@ def measure_status(ctx: typer.Context, measure: str = typer.Argument(..., help="
     from plp.services.plans import set_measure_status
 
     st = state(ctx)
-    m = set_measure_status(st.db, measure=measure, status=status, note=note, now=dates.now(now, writes=True),
+    m = set_measure_status(st.db, measure=measure, if_version=if_version,
+                           status=status, note=note, now=dates.now(now, writes=True),
                            actor=st.actor)
     say(f"Measure {m.id} ({m.title}) is {m.status}.")
 
@@ -136,8 +141,8 @@ def measure_list(ctx: typer.Context,
 
     rows = list_measures(state(ctx).db, org=org, plan=plan)
     if json_:
-        emit_json([dict({k: v for k, v in r.items() if k != "version"}, changed_at=show(r["changed_at"]))
-                   for r in rows])
+        # "version" is what --if-version of measure status and measure link takes.
+        emit_json([dict(r, changed_at=show(r["changed_at"])) for r in rows])
         return
     pairs = [(r["org"], r["role"], r) for r in rows] if org else by_org(rows)
     table([(name, role, r["id"], r["title"], r["status"], r["responsible"], ", ".join(r["supporting"]),

@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         from plp.db import HEAD_REVISION
 
         db = state(ctx).database(create=True)
-        db.engine  # creates and migrates on first use
+        db.upgrade()  # creates a missing file, and migrates
         say(f"Database {db.display} is ready (schema {HEAD_REVISION}).")
 
     @app.command("demo")

@@ -30,7 +30,7 @@ def serve(
     import uvicorn
 
     st = state(ctx)
-    st.db.engine  # migrate once, here, before any worker starts
+    st.db.upgrade()  # migrate once, here, before any worker starts
     st.db.dispose()
     # Workers are separate processes that import plp.web:app; they find the database here.
     os.environ["PLP_DB"] = st.target or os.environ.get("PLP_DB") or st.db.url

@@ -63,11 +63,12 @@ def _csv(groups: list[dict[str, Any]], lang: str, by: str | None) -> str:
     return buf.getvalue()
 
 
-def agenda(data: dict[str, Any], fmt: str) -> str:
+def agenda(data: Any, fmt: str) -> str:
+    """The agenda (a typed :class:`plp.services.network.Agenda`) as JSON, Markdown or HTML."""
     check_format(fmt, AGENDA_FORMATS)
     if fmt == "json":
-        return _json(data)
-    return render("agenda", fmt, data["lang"], a=data, as_of=data["date"])
+        return _json(data.to_json())
+    return render("agenda", fmt, data.lang, a=data, as_of=data.date.isoformat())
 
 
 def trust_rows(data: dict[str, Any], lang: str) -> list[dict[str, Any]]:

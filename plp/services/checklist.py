@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel import select
 
 from plp import permissions
@@ -11,18 +9,18 @@ from plp.db import Database, utcnow
 from plp.errors import InvalidTransition, NotFound
 from plp.models import ChecklistTick
 from plp.services.common import check_version, commit_change, ensure_open, get_project, workflow_of
+from plp.services.results import ChecklistItem
 
 
-def show_checklist(db: Database, *, code: str, lang: str = "en") -> list[dict[str, Any]]:
+def show_checklist(db: Database, *, code: str, lang: str = "en") -> list[ChecklistItem]:
     with db.unit() as uow:
         p = get_project(uow, code)
         wf = workflow_of(uow, p)
         ticks = {t.item_key: t for t in uow.session.exec(
             select(ChecklistTick).where(ChecklistTick.project_id == p.id)).all()}
-        return [{"key": item.key, "phase": phase.key, "label": item.labels.get(lang),
-                 "mandatory": item.mandatory, "done": item.key in ticks,
-                 "current_phase": phase.key == p.phase,
-                 "ticked_by": ticks[item.key].ticked_by if item.key in ticks else None}
+        return [ChecklistItem(key=item.key, phase=phase.key, label=item.labels.get(lang),
+                              mandatory=item.mandatory, done=item.key in ticks, current_phase=phase.key == p.phase,
+                              ticked_by=ticks[item.key].ticked_by if item.key in ticks else None)
                 for phase in wf.phases for item in phase.checklist]
 
 

@@ -26,7 +26,7 @@ from plp import durations, engine, permissions
 from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, NotFound
 from plp.models import BenefitReview, Condition, Goal, Project
-from plp.services.common import choose, clean_text, get_project, not_after_today
+from plp.services.common import check_version, choose, clean_text, get_project, not_after_today
 from plp.workflow import DecisionPoint, Workflow
 
 ACHIEVED = ("yes", "partly", "no")
@@ -99,12 +99,14 @@ def after_decision(uow: UnitOfWork, project: Project, wf: Workflow, dp: Decision
 
 
 def condition_met(db: Database, *, code: str, condition_id: int, today: dt.date, on: dt.date | None = None,
+                  if_version: int | None = None,
                   note: str | None = None, actor: str) -> Condition:
     """Mark a condition met (an open one, or a missed one met late: that resumes nothing)."""
     clean_text(note, "note", multiline=True, max_len=5000, required=False)
     day = not_after_today(on or today, today, "date")
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         c = uow.session.get(Condition, condition_id)
         if c is None or c.project_id != p.id:
             raise NotFound(f"{p.code} has no condition {condition_id} (see 'plp condition list {p.code}')")
@@ -152,12 +154,14 @@ def list_conditions(db: Database, *, code: str | None, today: dt.date) -> list[d
 
 
 def benefit_record(db: Database, *, code: str, goal_id: int, review: int, achieved: str, value: str,
+                   if_version: int | None = None,
                    today: dt.date, actor: str) -> dict[str, Any]:
     """Record the answer of one benefit review for one effect goal; the last one closes the follow-up."""
     choose(achieved, ACHIEVED, "answer to --achieved")
     clean_text(value, "value", multiline=True, max_len=2000)
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         row = uow.session.exec(select(BenefitReview).where(BenefitReview.project_id == p.id,
                                                            BenefitReview.goal_id == goal_id,
                                                            BenefitReview.review == review)).first()

@@ -15,6 +15,7 @@ from plp.models import Decision
 from plp.workflow import OUTCOMES
 from plp.services import conditions as timed_rules
 from plp.services.common import (
+    check_version,
     commit_change,
     choose,
     clean_text,
@@ -57,12 +58,14 @@ def _time_rules(uow: Any, p: Any) -> dict[str, Any]:
                                                   "due": c.due.isoformat(), "status": c.status} for c in open_]}
 
 
-def plan_gate(db: Database, *, code: str, date: dt.date, today: dt.date, actor: str) -> str:
+def plan_gate(db: Database, *, code: str, date: dt.date, today: dt.date, actor: str,
+              if_version: int | None = None) -> str:
     """Record when the next decision meeting is planned; returns the decision point."""
     if date < today:
         raise InvalidInput(f"the planned date {date.isoformat()} is in the past (today is {today.isoformat()})")
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         ensure_open(p)
         dp = workflow_of(uow, p).decision_point_from(p.phase)
         permissions.check(uow, "gate.plan", p)

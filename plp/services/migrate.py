@@ -47,12 +47,12 @@ from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, InvalidTransition
 from plp.models import Decision, Milestone, Project
 from plp.services import workflows as wfservice
-from plp.services.common import commit_change, ensure_open, facts_of, get_project, workflow_of
+from plp.services.common import check_version, commit_change, ensure_open, facts_of, get_project, workflow_of
 from plp.workflow import Workflow
 
 
 def migrate_project(db: Database, *, code: str, to_version: int, actor: str,
-                    dry_run: bool = False) -> dict[str, Any]:
+                    dry_run: bool = False, if_version: int | None = None) -> dict[str, Any]:
     """Move project ``code`` to version ``to_version`` of its workflow, or refuse clearly.
 
     The version comes from the database when some project already uses it, else
@@ -64,6 +64,7 @@ def migrate_project(db: Database, *, code: str, to_version: int, actor: str,
     wfservice.check_version(to_version)
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         ensure_open(p)
         permissions.check(uow, "workflow.migrate", p)
         current = workflow_of(uow, p)

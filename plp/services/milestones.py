@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlmodel import select
 
@@ -12,7 +11,8 @@ from plp.db import Database
 from plp.errors import InvalidTransition, NotFound
 from plp.models import Milestone, Person, Project
 from plp.services.common import check_version, commit_change, choose, clean_text, ensure_open, get_person, get_project, not_after_today, workflow_of
-from plp.services.projects import milestone_dict
+from plp.services.projects import milestone_view
+from plp.services.results import MilestoneRow
 
 
 def check_milestone(title: str) -> None:
@@ -21,11 +21,13 @@ def check_milestone(title: str) -> None:
 
 
 def add_milestone(db: Database, *, code: str, title: str, due: dt.date, responsible: str,
+                  if_version: int | None = None,
                   phase: str | None = None, actor: str) -> Milestone:
     """Add a milestone; it belongs to the project's current phase unless ``phase`` is given."""
     check_milestone(title)
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         ensure_open(p)
         wf = workflow_of(uow, p)
         ms_phase = choose(phase, wf.phase_keys, "phase") if phase else p.phase
@@ -62,7 +64,7 @@ def complete_milestone(db: Database, *, code: str, milestone_id: int, on: dt.dat
         return m
 
 
-def list_milestones(db: Database, *, code: str | None, overdue: bool, today: dt.date) -> list[dict[str, Any]]:
+def list_milestones(db: Database, *, code: str | None, overdue: bool, today: dt.date) -> list[MilestoneRow]:
     with db.unit() as uow:
         q = select(Milestone, Project.code).join(Project).order_by(Milestone.due, Milestone.id)
         if code:
@@ -70,4 +72,5 @@ def list_milestones(db: Database, *, code: str | None, overdue: bool, today: dt.
         if overdue:
             q = q.where(Milestone.done_on.is_(None), Milestone.due < today)
         people = {pr.id: pr.name for pr in uow.session.exec(select(Person)).all()}
-        return [dict(project=pc, **milestone_dict(m, people, today)) for m, pc in uow.session.exec(q).all()]
+        return [MilestoneRow(project=pc, **vars(milestone_view(m, people, today)))
+                for m, pc in uow.session.exec(q).all()]

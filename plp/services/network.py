@@ -17,6 +17,7 @@ agenda until it is decided or planned anew.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -34,6 +35,7 @@ from plp.reports.labels import Labels
 from plp.services.common import clean_text, facts_of, names_of, not_after_today, workflow_of
 from plp.services import timed_report
 from plp.services.plans import measure_rows
+from plp.services.results import Result
 
 WINDOW = dt.timedelta(weeks=6)
 STALE = dt.timedelta(days=90)
@@ -72,92 +74,198 @@ def list_meetings(db: Database) -> list[dict[str, Any]]:
                 for m in uow.session.exec(select(NetworkMeeting).order_by(NetworkMeeting.date)).all()]
 
 
-def agenda(db: Database, *, now: dt.datetime, lang: str) -> dict[str, Any]:
+@dataclasses.dataclass(frozen=True)
+class AgendaDecision(Result):
+    project: str
+    name: str
+    decision_point: str
+    label: str | None
+    outcome: str
+    outcome_label: str | None
+    date: dt.date
+    by: str
+    note: str | None
+    phase_label: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class AgendaGate(Result):
+    project: str
+    name: str
+    decision_point: str
+    label: str | None
+    planned_on: dt.date
+    passed: bool
+    ready: bool
+    status_label: str | None
+    missing: list[str]
+    anchoring_from: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class OverdueMilestone(Result):
+    id: int
+    project: str
+    title: str
+    due: dt.date
+    days_overdue: int
+
+
+@dataclasses.dataclass(frozen=True)
+class OverduePerson(Result):
+    person: str
+    milestones: list[OverdueMilestone]
+
+
+@dataclasses.dataclass(frozen=True)
+class StaleMeasure(Result):
+    id: int
+    plan: str
+    title: str
+    status: str
+    status_label: str
+    last_changed: dt.date
+    days: int
+    projects: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class AgendaSection(Result):
+    """What one municipality must act on; ``deadlines`` come shaped from plp/services/timed_report.py."""
+
+    org: str
+    decisions: list[AgendaDecision]
+    gates: list[AgendaGate]
+    overdue: list[OverduePerson]
+    measures: list[StaleMeasure]
+    deadlines: list[dict[str, Any]]
+    empty: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class LastMeeting(Result):
+    date: dt.date
+    attendees: list[str]
+    note: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Agenda(Result):
+    """The next meeting's agenda: the shape of ``network agenda --format json``."""
+
+    date: dt.date
+    lang: str
+    last_meeting: LastMeeting | None
+    decisions_since: dt.date
+    window_until: dt.date
+    municipalities: list[AgendaSection]
+
+
+class _Draft:
+    """What the agenda's parts share while it is drafted: the rows read once, and the sections."""
+
+    def __init__(self, uow: Any, today: dt.date, lang: str):
+        s = uow.session
+        self.uow, self.today, self.lang, self.t = uow, today, lang, Labels(lang)
+        self.orgs = {o.id: o for o in s.exec(select(Org)).all()}
+        self.people = {p.id: p for p in s.exec(select(Person)).all()}
+        self.projects = {p.id: p for p in s.exec(select(Project)).all()}
+        self.lead = {po.project_id: self.orgs[po.org_id].name
+                     for po in s.exec(select(ProjectOwner).where(ProjectOwner.lead.is_(True))).all()}
+        self.sections: dict[str, dict[str, list]] = {}
+
+    def section(self, org: str | None) -> dict[str, list]:
+        return self.sections.setdefault(org or self.t("no_org"), {"decisions": [], "gates": [], "overdue": [],
+                                                                  "measures": [], "deadlines": []})
+
+    def lead_of(self, p: Project) -> str | None:
+        return self.lead.get(p.id)
+
+
+def agenda(db: Database, *, now: dt.datetime, lang: str) -> Agenda:
     """The next meeting's agenda, per municipality (the shape of ``network agenda --format json``)."""
-    t = Labels(lang)
     today = now.astimezone(local_tz()).date()
     with db.unit() as uow:
-        s = uow.session
-        last = s.exec(select(NetworkMeeting).where(NetworkMeeting.date <= today)
-                      .order_by(NetworkMeeting.date.desc())).first()
+        last = uow.session.exec(select(NetworkMeeting).where(NetworkMeeting.date <= today)
+                                .order_by(NetworkMeeting.date.desc())).first()
         since = last.date if last else today - WINDOW
-        orgs = {o.id: o for o in s.exec(select(Org)).all()}
-        people = {p.id: p for p in s.exec(select(Person)).all()}
-        projects = {p.id: p for p in s.exec(select(Project)).all()}
-        lead = {po.project_id: orgs[po.org_id].name
-                for po in s.exec(select(ProjectOwner).where(ProjectOwner.lead.is_(True))).all()}
-        sections: dict[str, dict[str, list]] = {}
-
-        def section(org: str) -> dict[str, list]:
-            return sections.setdefault(org, {"decisions": [], "gates": [], "overdue": [], "measures": [],
-                                             "deadlines": []})
-
-        for d in s.exec(select(Decision).where(Decision.date > since, Decision.date <= today)
-                        .order_by(Decision.date, Decision.id)).all():
-            p = projects[d.project_id]
-            wf = workflow_of(uow, p)
-            dp = next((x for x in wf.decision_points if x.key == d.decision_point), None)
-            section(lead.get(p.id, t("no_org")))["decisions"].append({
-                "project": p.code, "name": p.name, "decision_point": d.decision_point,
-                "label": dp.labels.get(lang) if dp else d.decision_point, "outcome": d.outcome,
-                "outcome_label": wf.outcomes[d.outcome].get(lang), "date": d.date.isoformat(),
-                "by": people[d.by_id].name, "note": d.note,
-                "phase_label": wf.phase_label(d.to_phase, lang) if d.to_phase else None})
-
         horizon = today + WINDOW
-        for p in sorted(projects.values(), key=lambda p: (p.gate_planned_on or today, p.code)):
-            if p.gate_planned_on is None or p.status in engine.END_STATES or p.gate_planned_on > horizon:
-                continue
-            wf = workflow_of(uow, p)
-            facts = facts_of(uow, p)
-            gate = engine.gate_status(wf, facts)
-            said = criteria.describe(wf, gate, facts, lang)
-            item = {"project": p.code, "name": p.name, "decision_point": gate.decision_point.key,
-                    "label": gate.decision_point.labels.get(lang), "planned_on": p.gate_planned_on.isoformat(),
-                    "passed": p.gate_planned_on < today, "ready": gate.ready,
-                    "status_label": wf.statuses[p.status].get(lang),
-                    "missing": [c["detail"] for c in said if not c["met"]], "anchoring_from": None}
-            owner = lead.get(p.id, t("no_org"))
-            section(owner)["gates"].append(item)
-            for org in sorted({o for c in said for o in c["missing_orgs"]} - {owner}):
-                section(org)["gates"].append(dict(item, anchoring_from=org))
-
-        overdue = s.exec(select(Milestone).where(Milestone.done_on.is_(None), Milestone.due < today)
-                         .order_by(Milestone.due, Milestone.id)).all()
-        by_person: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for m in overdue:
-            p = projects[m.project_id]
-            if p.status in engine.END_STATES:
-                continue
-            who = people[m.responsible_id]
-            org = orgs[who.org_id].name if who.org_id in orgs else lead.get(p.id, t("no_org"))
-            by_person.setdefault((org, who.name), []).append({
-                "id": m.id, "project": p.code, "title": m.title, "due": m.due.isoformat(),
-                "days_overdue": (today - m.due).days})
-        for (org, name), items in sorted(by_person.items()):
-            section(org)["overdue"].append({"person": name, "milestones": items})
-
-        for r in measure_rows(uow):
-            if r["status"] in OPEN_MEASURES and r["changed_at"] <= now - STALE:
-                changed = r["changed_at"].astimezone(local_tz()).date()
-                section(r["responsible"])["measures"].append({
-                    "id": r["id"], "plan": r["plan"], "title": r["title"], "status": r["status"],
-                    "status_label": t("measure_" + r["status"]), "last_changed": changed.isoformat(),
-                    "days": (today - changed).days, "projects": r["projects"]})
-
-        for org, item in timed_report.agenda_items(uow, projects, lead, today, horizon, t):
-            section(org or t("no_org"))["deadlines"].append(item)
-
-        for o in orgs.values():  # every municipality gets its slot on the agenda
+        draft = _Draft(uow, today, lang)
+        _decisions(draft, since)
+        _gates(draft, horizon)
+        _overdue(draft)
+        _stale_measures(draft, now)
+        for org, item in timed_report.agenda_items(uow, draft.projects, draft.lead, today, horizon, draft.t):
+            draft.section(org)["deadlines"].append(item)
+        for o in draft.orgs.values():  # every municipality gets its slot on the agenda
             if o.kind in ("municipality", "county"):
-                section(o.name)
-        attendees = json.loads(last.attendees) if last else []
-    return {
-        "date": today.isoformat(),
-        "lang": lang,
-        "last_meeting": {"date": last.date.isoformat(), "attendees": attendees, "note": last.note} if last else None,
-        "decisions_since": since.isoformat(),
-        "window_until": horizon.isoformat(),
-        "municipalities": [dict(org=name, **items, empty=not any(items.values()))
-                           for name, items in sorted(sections.items(), key=lambda kv: kv[0].lower())],
-    }
+                draft.section(o.name)
+        met = LastMeeting(date=last.date, attendees=json.loads(last.attendees), note=last.note) if last else None
+    return Agenda(date=today, lang=lang, last_meeting=met, decisions_since=since, window_until=horizon,
+                  municipalities=[AgendaSection(org=name, **items, empty=not any(items.values()))
+                                  for name, items in sorted(draft.sections.items(), key=lambda kv: kv[0].lower())])
+
+
+def _decisions(draft: _Draft, since: dt.date) -> None:
+    """Decisions taken since the last meeting, under the project's lead owner."""
+    lang = draft.lang
+    for d in draft.uow.session.exec(select(Decision).where(Decision.date > since, Decision.date <= draft.today)
+                                    .order_by(Decision.date, Decision.id)).all():
+        p = draft.projects[d.project_id]
+        wf = workflow_of(draft.uow, p)
+        dp = next((x for x in wf.decision_points if x.key == d.decision_point), None)
+        draft.section(draft.lead_of(p))["decisions"].append(AgendaDecision(
+            project=p.code, name=p.name, decision_point=d.decision_point,
+            label=dp.labels.get(lang) if dp else d.decision_point, outcome=d.outcome,
+            outcome_label=wf.outcomes[d.outcome].get(lang), date=d.date, by=draft.people[d.by_id].name,
+            note=d.note, phase_label=wf.phase_label(d.to_phase, lang) if d.to_phase else None))
+
+
+def _gates(draft: _Draft, horizon: dt.date) -> None:
+    """Decision meetings planned before ``horizon``: under the lead owner, and every owner still to anchor."""
+    today, lang = draft.today, draft.lang
+    for p in sorted(draft.projects.values(), key=lambda p: (p.gate_planned_on or today, p.code)):
+        if p.gate_planned_on is None or p.status in engine.END_STATES or p.gate_planned_on > horizon:
+            continue
+        wf = workflow_of(draft.uow, p)
+        facts = facts_of(draft.uow, p)
+        gate = engine.gate_status(wf, facts)
+        said = criteria.describe(wf, gate, facts, lang)
+        item = AgendaGate(project=p.code, name=p.name, decision_point=gate.decision_point.key,
+                          label=gate.decision_point.labels.get(lang), planned_on=p.gate_planned_on,
+                          passed=p.gate_planned_on < today, ready=gate.ready,
+                          status_label=wf.statuses[p.status].get(lang),
+                          missing=[c["detail"] for c in said if not c["met"]], anchoring_from=None)
+        owner = draft.lead_of(p) or draft.t("no_org")
+        draft.section(owner)["gates"].append(item)
+        for org in sorted({o for c in said for o in c["missing_orgs"]} - {owner}):
+            draft.section(org)["gates"].append(dataclasses.replace(item, anchoring_from=org))
+
+
+def _overdue(draft: _Draft) -> None:
+    """Overdue milestones of open projects, per person, under the person's municipality (else the lead owner)."""
+    today = draft.today
+    overdue = draft.uow.session.exec(select(Milestone).where(Milestone.done_on.is_(None), Milestone.due < today)
+                                     .order_by(Milestone.due, Milestone.id)).all()
+    by_person: dict[tuple[str, str], list[OverdueMilestone]] = {}
+    for m in overdue:
+        p = draft.projects[m.project_id]
+        if p.status in engine.END_STATES:
+            continue
+        who = draft.people[m.responsible_id]
+        org = draft.orgs[who.org_id].name if who.org_id in draft.orgs else (draft.lead_of(p) or draft.t("no_org"))
+        by_person.setdefault((org, who.name), []).append(OverdueMilestone(
+            id=m.id, project=p.code, title=m.title, due=m.due, days_overdue=(today - m.due).days))
+    for (org, name), items in sorted(by_person.items()):
+        draft.section(org)["overdue"].append(OverduePerson(person=name, milestones=items))
+
+
+def _stale_measures(draft: _Draft, now: dt.datetime) -> None:
+    """Open joint measures with no change for 90 days, under the responsible municipality."""
+    for r in measure_rows(draft.uow):
+        if r["status"] in OPEN_MEASURES and r["changed_at"] <= now - STALE:
+            changed = r["changed_at"].astimezone(local_tz()).date()
+            draft.section(r["responsible"])["measures"].append(StaleMeasure(
+                id=r["id"], plan=r["plan"], title=r["title"], status=r["status"],
+                status_label=draft.t("measure_" + r["status"]), last_changed=changed,
+                days=(draft.today - changed).days, projects=r["projects"]))

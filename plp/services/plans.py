@@ -135,6 +135,13 @@ def add_measure(db: Database, *, plan: str, title: str, responsible: str, suppor
         return measure
 
 
+def check_measure_version(measure: Measure, if_version: int | None) -> None:
+    """Refuse a change made from a page that showed an older version of the measure."""
+    if if_version is not None and measure.version != if_version:
+        raise ConcurrentChange(f"measure {measure.id} was changed meanwhile (version {measure.version}, "
+                               f"you read {if_version}); reload and try again")
+
+
 def _touch(uow: UnitOfWork, measure: Measure, now: dt.datetime, **changes: Any) -> None:
     """Write ``changes`` (and the change time) if nobody changed the measure since we read it."""
     uow.end_read()
@@ -151,11 +158,13 @@ def _touch(uow: UnitOfWork, measure: Measure, now: dt.datetime, **changes: Any) 
         setattr(measure, k, v)
 
 
-def link_measure(db: Database, *, measure: str, project: str, now: dt.datetime, actor: str) -> tuple[Measure, Project]:
-    """Link a project to the joint measure it carries out."""
+def link_measure(db: Database, *, measure: str, project: str, now: dt.datetime, actor: str,
+                 if_version: int | None = None) -> tuple[Measure, Project]:
+    """Link a project to the joint measure it carries out; ``if_version`` is the measure's version read."""
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
         m = get_measure(uow, measure)
+        check_measure_version(m, if_version)
         p = get_project(uow, project)
         if uow.session.exec(select(MeasureProject).where(MeasureProject.measure_id == m.id,
                                                          MeasureProject.project_id == p.id)).first():
@@ -168,12 +177,14 @@ def link_measure(db: Database, *, measure: str, project: str, now: dt.datetime, 
 
 
 def set_measure_status(db: Database, *, measure: str, status: str, note: str | None = None, now: dt.datetime,
+                       if_version: int | None = None,
                        actor: str) -> Measure:
     choose(status, MEASURE_STATUSES, "measure status")
     clean_text(note, "note", multiline=True, max_len=5000, required=False)
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
         m = get_measure(uow, measure)
+        check_measure_version(m, if_version)
         if m.status == status and note is None:
             raise InvalidTransition(f"measure {m.id} is already {status}")
         before = m.status

@@ -26,6 +26,18 @@ from plp.models import (
     WorkflowDef,
 )
 from plp.services import workflows as wfservice
+from plp.services.results import (
+    AnchoringView,
+    DecisionView,
+    EventView,
+    GoalView,
+    Hold,
+    MilestoneView,
+    Owner,
+    ProjectRow,
+    ProjectView,
+    RoleHolder,
+)
 from plp.services.common import (
     commit_change,
     check_code,
@@ -98,7 +110,7 @@ def create_project(db: Database, *, code: str, name: str, workflow: str, owners:
         return project
 
 
-def list_projects(db: Database, *, phase: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+def list_projects(db: Database, *, phase: str | None = None, status: str | None = None) -> list[ProjectRow]:
     if status is not None:
         choose(status, wfmod.STATUSES, "status")
     with db.unit() as uow:
@@ -107,12 +119,12 @@ def list_projects(db: Database, *, phase: str | None = None, status: str | None 
             q = q.where(Project.phase == phase)
         if status:
             q = q.where(Project.status == status)
-        return [{"code": p.code, "name": p.name, "workflow": wn, "workflow_version": wv,
-                 "phase": p.phase, "status": p.status}
+        return [ProjectRow(code=p.code, name=p.name, workflow=wn, workflow_version=wv, phase=p.phase,
+                           status=p.status)
                 for p, wn, wv in uow.session.exec(q).all()]
 
 
-def show_project(db: Database, *, code: str, today: dt.date) -> dict[str, Any]:
+def show_project(db: Database, *, code: str, today: dt.date) -> ProjectView:
     """Everything about one project, in the shape of ``project show --json``."""
     with db.unit() as uow:
         s = uow.session
@@ -126,34 +138,24 @@ def show_project(db: Database, *, code: str, today: dt.date) -> dict[str, Any]:
         anchoring = s.exec(select(Anchoring, Org).join(Org).where(Anchoring.project_id == p.id)
                            .order_by(Anchoring.date, Anchoring.id)).all()
         goals = s.exec(select(Goal).where(Goal.project_id == p.id).order_by(Goal.id)).all()
-        return {
-            "code": p.code,
-            "name": p.name,
-            "workflow": wf.name,
-            "workflow_version": wf.version,
-            "phase": p.phase,
-            "status": p.status,
-            "round": p.round,
-            "version": p.version,
-            "next_decision_point": gate.decision_point.key if gate else None,
-            "ready": gate.ready if gate else None,
-            "gate_planned_on": p.gate_planned_on.isoformat() if p.gate_planned_on else None,
-            "created_by": p.created_by,
-            "owners": [{"org": org.name, "grade": po.grade, "lead": po.lead} for po, org in owners_of(uow, p)],
-            "roles": [{"person": person.name, "role": role} for role, person in roles_of(uow, p)],
-            "goals": [{"id": g.id, "level": g.level, "text": g.text, "indicator": g.indicator, "target": g.target}
-                      for g in goals],
-            "milestones": [milestone_dict(m, people, today) for m in milestones],
-            "decisions": [{"decision_point": d.decision_point, "outcome": d.outcome, "by": people.get(d.by_id),
-                           "date": d.date.isoformat(), "note": d.note, "round": d.round,
-                           "from_phase": d.from_phase, "to_phase": d.to_phase,
-                           "attendees": json.loads(d.attendees)} for d in decisions],
-            "anchoring": [{"org": org.name, "body": a.body, "ref": a.ref, "date": a.date.isoformat(),
-                           "outcome": a.outcome, "kind": a.kind,
-                           "valid_until": a.valid_until.isoformat() if a.valid_until else None}
-                          for a, org in anchoring],
+        return ProjectView(
+            code=p.code, name=p.name, workflow=wf.name, workflow_version=wf.version, phase=p.phase,
+            status=p.status, round=p.round, version=p.version,
+            next_decision_point=gate.decision_point.key if gate else None,
+            ready=gate.ready if gate else None,
+            gate_planned_on=p.gate_planned_on, created_by=p.created_by,
+            owners=[Owner(org=org.name, grade=po.grade, lead=po.lead) for po, org in owners_of(uow, p)],
+            roles=[RoleHolder(person=person.name, role=role) for role, person in roles_of(uow, p)],
+            goals=[GoalView(id=g.id, level=g.level, text=g.text, indicator=g.indicator, target=g.target)
+                   for g in goals],
+            milestones=[milestone_view(m, people, today) for m in milestones],
+            decisions=[DecisionView(decision_point=d.decision_point, outcome=d.outcome, by=people.get(d.by_id),
+                                    date=d.date, note=d.note, round=d.round, from_phase=d.from_phase,
+                                    to_phase=d.to_phase, attendees=json.loads(d.attendees)) for d in decisions],
+            anchoring=[AnchoringView(org=org.name, body=a.body, ref=a.ref, date=a.date, outcome=a.outcome,
+                                     kind=a.kind, valid_until=a.valid_until) for a, org in anchoring],
             **time_rules_of(uow, p, today),
-        }
+        )
 
 
 def time_rules_of(uow: Any, p: Project, today: dt.date) -> dict[str, Any]:
@@ -163,7 +165,7 @@ def time_rules_of(uow: Any, p: Project, today: dt.date) -> dict[str, Any]:
     reviews = timed_rules.benefits_of(uow, p)
     return {
         "conditions": [timed_rules.condition_dict(c, p.code, today) for c in timed_rules.conditions_of(uow, [p.id])],
-        "hold": hold_dict(p),
+        "hold": hold_of(p),
         "dormant": p.status == "on_hold" and p.dormant_since is not None,
         "follow_up": p.follow_up,
         "benefit_status": timed_rules.benefit_status(p, reviews, today),
@@ -171,23 +173,26 @@ def time_rules_of(uow: Any, p: Project, today: dt.date) -> dict[str, Any]:
     }
 
 
-def hold_dict(p: Project) -> dict[str, Any] | None:
+def hold_of(p: Project) -> Hold | None:
     if p.status != "on_hold" or p.held_on is None:
         return None
-    return {"held_on": p.held_on.isoformat(), "review_on": p.review_on.isoformat() if p.review_on else None,
-            "dormant_since": p.dormant_since.isoformat() if p.dormant_since else None}
+    return Hold(held_on=p.held_on, review_on=p.review_on, dormant_since=p.dormant_since)
 
 
-def milestone_dict(m: Milestone, people: dict[int | None, str], today: dt.date) -> dict[str, Any]:
-    return {"id": m.id, "title": m.title, "due": m.due.isoformat(),
-            "done_on": m.done_on.isoformat() if m.done_on else None,
-            "responsible": people.get(m.responsible_id), "phase": m.phase,
-            "overdue": m.done_on is None and m.due < today}
+def hold_dict(p: Project) -> dict[str, Any] | None:
+    """The hold as JSON-ready data (gate status and the reports embed it so)."""
+    hold = hold_of(p)
+    return hold.to_json() if hold else None
 
 
-def history(db: Database, *, code: str) -> list[dict[str, Any]]:
+def milestone_view(m: Milestone, people: dict[int | None, str], today: dt.date) -> MilestoneView:
+    return MilestoneView(id=m.id, title=m.title, due=m.due, done_on=m.done_on,
+                         responsible=people.get(m.responsible_id), phase=m.phase,
+                         overdue=m.done_on is None and m.due < today)
+
+
+def history(db: Database, *, code: str) -> list[EventView]:
     with db.unit() as uow:
         p = get_project(uow, code)
         events = uow.session.exec(select(Event).where(Event.project_id == p.id).order_by(Event.id)).all()
-        return [{"id": e.id, "at": e.at, "actor": e.actor, "kind": e.kind, "data": json.loads(e.data)}
-                for e in events]
+        return [EventView(id=e.id, at=e.at, actor=e.actor, kind=e.kind, data=json.loads(e.data)) for e in events]

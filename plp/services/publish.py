@@ -18,13 +18,15 @@ from sqlmodel import select
 from plp import permissions
 from plp.db import Database, utcnow
 from plp.models import Project, Publication
-from plp.services.common import get_project
+from plp.services.common import check_version, get_project
 
 
-def publish(db: Database, *, code: str, undo: bool = False, actor: str) -> bool:
+def publish(db: Database, *, code: str, undo: bool = False, actor: str,
+            if_version: int | None = None) -> bool:
     """Publish (or with ``undo`` withdraw) the project; False when it already was so."""
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         permissions.check(uow, "project.publish", p)
         row = uow.session.get(Publication, p.id)
         if (row is None) == undo:

@@ -8,17 +8,19 @@ from plp import permissions
 from plp.db import Database
 from plp.errors import AlreadyExists, NotFound
 from plp.models import Goal, RoleAssignment
-from plp.services.common import commit_change, choose, clean_text, ensure_open, get_person, get_project, workflow_of
+from plp.services.common import check_version, commit_change, choose, clean_text, ensure_open, get_person, get_project, workflow_of
 from plp.workflow import GOAL_LEVELS
 
 
-def assign_role(db: Database, *, code: str, person: str, role: str, actor: str) -> list[str]:
+def assign_role(db: Database, *, code: str, person: str, role: str, actor: str,
+                if_version: int | None = None) -> list[str]:
     """Give ``person`` a role; for a single-holder role (sponsor, leader) replace the holder.
 
     Returns the names of the people the role was taken from.
     """
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         ensure_open(p)
         wf = workflow_of(uow, p)
         choose(role, wf.roles, "role")
@@ -44,9 +46,11 @@ def assign_role(db: Database, *, code: str, person: str, role: str, actor: str) 
         return replaced_names
 
 
-def remove_role(db: Database, *, code: str, person: str, role: str, actor: str) -> None:
+def remove_role(db: Database, *, code: str, person: str, role: str, actor: str,
+                if_version: int | None = None) -> None:
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         ensure_open(p)
         permissions.check(uow, "role.assign", p)
         who = get_person(uow, person)
@@ -71,10 +75,12 @@ def check_goal(level: str, text: str, indicator: str | None, target: str | None)
 
 
 def add_goal(db: Database, *, code: str, level: str, text: str, indicator: str | None = None,
+             if_version: int | None = None,
              target: str | None = None, actor: str) -> Goal:
     check_goal(level, text, indicator, target)
     with db.unit(actor) as uow:
         p = get_project(uow, code)
+        check_version(p, if_version)
         ensure_open(p)
         permissions.check(uow, "goal.add", p)
         uow.bump(p)

@@ -58,7 +58,7 @@ class SecurityHeaders:
 
 def build(target: str | None = None, *, base_url: str | None = None) -> FastAPI:
     settings = config.from_env(target, base_url)
-    settings.db.engine  # migrations run here, at start, never inside a request
+    settings.db.upgrade()  # migrations run here, at start, never inside a request
     app = FastAPI(title="plp", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")

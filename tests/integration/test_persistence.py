@@ -38,7 +38,7 @@ def test_the_database_is_created_in_wal_mode_with_foreign_keys(db, db_path):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-def test_the_schema_is_migrated_to_the_head_on_first_use(db, db_path):
+def test_the_initialised_schema_is_at_the_head_revision(db, db_path):
     assert query(db_path, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
 
 
@@ -94,11 +94,11 @@ def test_a_stale_version_loses_with_a_clear_error_and_writes_nothing(db, db_path
         with pytest.raises(ConcurrentChange, match="changed meanwhile"):
             second.bump(p2, status="stopped")
     assert dump(db_path) == before
-    assert projects.show_project(db, code="vdc", today=TODAY)["phase"] == "pre_project"
+    assert projects.show_project(db, code="vdc", today=TODAY).phase == "pre_project"
 
 
 def test_a_decision_with_an_old_version_is_refused(db):
-    v = projects.show_project(db, code="vdc", today=TODAY)["version"]
+    v = projects.show_project(db, code="vdc", today=TODAY).version
     checklist.tick(db, code="vdc", item="idea_sketch", actor="t")
     with pytest.raises(ConcurrentChange, match=f"you read {v}"):
         decisions.decide(db, code="vdc", outcome="hold", by="Kari Nordmann", date=TODAY, today=TODAY,
@@ -121,8 +121,8 @@ def test_a_project_keeps_its_workflow_version_when_the_file_changes(db, tmp_path
 
     projects.create_project(db, code="new", name="Ny", workflow="plp", owners=["Vennesla"], actor="t")
     team.assign_role(db, code="new", person="Kari Nordmann", role="sponsor", actor="t")
-    assert projects.show_project(db, code="vdc", today=TODAY)["workflow_version"] == 1
-    assert projects.show_project(db, code="new", today=TODAY)["workflow_version"] == 2
+    assert projects.show_project(db, code="vdc", today=TODAY).workflow_version == 1
+    assert projects.show_project(db, code="new", today=TODAY).workflow_version == 2
     assert decisions.gate_status(db, code="new")["ready"] is True
     assert decisions.gate_status(db, code="vdc")["ready"] is False  # still needs its checklist
 
@@ -145,16 +145,16 @@ def test_text_is_stored_exactly_as_given(db):
     team.add_goal(db, code="vdc", level="effect", text=weird, actor="t")
     projects.create_project(db, code="q", name=weird, workflow="plp", owners=["Vennesla"], actor=weird)
     shown = projects.show_project(db, code="q", today=TODAY)
-    assert shown["name"] == weird
-    assert projects.show_project(db, code="vdc", today=TODAY)["goals"][0]["text"] == weird
-    assert projects.history(db, code="q")[0]["actor"] == weird
+    assert shown.name == weird
+    assert projects.show_project(db, code="vdc", today=TODAY).goals[0].text == weird
+    assert projects.history(db, code="q")[0].actor == weird
 
 
 def test_the_history_is_complete_and_in_order(db):
     for item in ("idea_sketch", "owners_identified"):
         checklist.tick(db, code="vdc", item=item, actor="Kari Nordmann")
     decisions.decide(db, code="vdc", outcome="go", by="Kari Nordmann", date=TODAY, today=TODAY, actor="Kari Nordmann")
-    kinds = [e["kind"] for e in projects.history(db, code="vdc")]
+    kinds = [e.kind for e in projects.history(db, code="vdc")]
     assert kinds == ["project_created", "role_assigned", "role_assigned", "checklist_ticked", "checklist_ticked",
                      "decision_taken"]
 
@@ -163,3 +163,51 @@ def test_the_history_is_complete_and_in_order(db):
 def test_an_unreachable_database_folder_is_a_clear_error(tmp_path):
     with pytest.raises(PlpError, match="does not exist"):
         Database(str(tmp_path / "no" / "such" / "dir" / "x.db")).engine
+
+
+def _downgrade(target, revision: str) -> None:
+    """A real database of an older schema: Alembic's own downgrade, not a faked version number."""
+    from alembic import command
+
+    db = Database(str(target))
+    cfg = migrations.config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+    db.dispose()
+
+
+def test_a_command_on_an_outdated_schema_says_to_run_init_and_changes_nothing(db_path, cli):
+    from tests.conftest import assert_one_line_error
+
+    assert cli("org", "add", "Vennesla").code == 0
+    _downgrade(db_path, "0007")
+    before = dump(db_path)
+    for args in (("project", "list", "--json"), ("org", "add", "Iveland"), ("check", "--dry-run")):
+        assert_one_line_error(cli(*args), contains=f"the database schema is at revision 0007, this plp needs "
+                                                   f"{HEAD_REVISION}; run plp init to upgrade it")
+    assert dump(db_path) == before  # nothing migrated, nothing written
+    assert cli("init").code == 0
+    assert query(db_path, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
+    assert cli("org", "add", "Iveland").code == 0
+
+
+def test_the_web_app_migrates_an_outdated_schema_at_start(db_path):
+    from plp.web import create_app
+
+    _downgrade(db_path, "0007")
+    create_app(str(db_path))  # the server's start, before any request
+    assert query(db_path, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
+
+
+@pytest.mark.sqlite_only
+def test_an_empty_sqlite_file_is_refused_until_init(tmp_path, cli):
+    from tests.conftest import assert_one_line_error
+
+    path = tmp_path / "empty.db"
+    path.touch()
+    assert_one_line_error(cli("--db", str(path), "project", "list"),
+                          contains="the database schema is empty (no plp schema), this plp needs")
+    assert query(path, "SELECT count(*) FROM sqlite_master") == [(0,)]  # no table made
+    assert cli("--db", str(path), "init").code == 0
+    assert cli("--db", str(path), "project", "list", "--json").out.strip() == "[]"

@@ -233,7 +233,7 @@ def test_an_existing_database_gets_its_history_chained_by_the_migration(tmp_path
                               f"({i}, '2026-01-0{i} 10:00:00.000000', 'x', '{kind}', 1, :d)"), {"d": data})
     engine.dispose()
     db = Database(str(path))
-    db.engine  # migrates to the head
+    db.upgrade()  # migrates to the head, as plp init does
     verdict = verify(db)
     assert verdict.ok, verdict.problem
     assert verdict.events == 2

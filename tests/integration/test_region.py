@@ -168,7 +168,7 @@ def test_the_agenda_puts_each_item_under_the_municipality_that_must_act(db):
     plans.add_measure(db, plan="snp", title="Ferdig tiltak", responsible="Kristiansand", now=at("2025-10-01"), actor=A)
     plans.set_measure_status(db, measure="3", status="done", now=at("2025-10-02"), actor=A)
 
-    agenda = network.agenda(db, now=at("2026-03-10"), lang="nn")
+    agenda = network.agenda(db, now=at("2026-03-10"), lang="nn").to_json()
     assert agenda["last_meeting"] == {"date": "2026-01-05", "attendees": ["Kari Nordmann", "Ola Nordmann"],
                                       "note": None}
     assert [m["org"] for m in agenda["municipalities"]] == ["Agder fylkeskommune", "Iveland", "Kristiansand",
@@ -192,7 +192,7 @@ def test_the_agenda_puts_each_item_under_the_municipality_that_must_act(db):
 
 
 def test_the_agenda_in_english_reads_as_the_gate_does(db):
-    agenda = network.agenda(db, now=at("2026-03-10"), lang="en")
+    agenda = network.agenda(db, now=at("2026-03-10"), lang="en").to_json()
     [gate] = _section(agenda, "Vennesla")["gates"]
     status = decisions.gate_status(db, code="vdc")
     assert gate["missing"] == [c["detail"] for c in status["criteria"] if not c["met"]]
@@ -200,25 +200,25 @@ def test_the_agenda_in_english_reads_as_the_gate_does(db):
 
 
 def test_without_a_meeting_the_agenda_looks_back_six_weeks_and_ahead_six_weeks(db):
-    later = network.agenda(db, now=at("2026-02-25"), lang="en")
+    later = network.agenda(db, now=at("2026-02-25"), lang="en").to_json()
     assert later["last_meeting"] is None
     assert (later["decisions_since"], later["window_until"]) == ("2026-01-14", "2026-04-08")
     assert _section(later, "Vennesla")["decisions"] == []  # BP1 on 2026-01-10 is more than 6 weeks back
     assert [g["decision_point"] for g in _section(later, "Vennesla")["gates"]] == ["BP2"]  # 2026-04-01
-    earlier = network.agenda(db, now=at("2026-02-10"), lang="en")
+    earlier = network.agenda(db, now=at("2026-02-10"), lang="en").to_json()
     assert [x["decision_point"] for x in _section(earlier, "Vennesla")["decisions"]] == ["BP1"]
     assert _section(earlier, "Vennesla")["gates"] == []  # 2026-04-01 is more than 6 weeks ahead
 
 
 def test_a_planned_meeting_that_passed_without_a_decision_stays_on_the_agenda(db):
-    agenda = network.agenda(db, now=at("2026-04-03"), lang="en")
+    agenda = network.agenda(db, now=at("2026-04-03"), lang="en").to_json()
     [gate] = _section(agenda, "Vennesla")["gates"]
     assert gate["passed"] is True
 
 
 def test_an_overdue_milestone_of_a_person_without_organisation_goes_to_the_lead_owner(db):
     milestones.add_milestone(db, code="vdc", title="Avtale", due=d("2026-03-01"), responsible="Nils Fri", actor=A)
-    agenda = network.agenda(db, now=at("2026-03-10"), lang="en")
+    agenda = network.agenda(db, now=at("2026-03-10"), lang="en").to_json()
     assert [o["person"] for o in _section(agenda, "Vennesla")["overdue"]] == ["Nils Fri"]
 
 

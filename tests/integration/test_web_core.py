@@ -350,3 +350,19 @@ def test_a_bug_answers_500_in_one_sentence_with_the_headers_and_no_traceback(web
     assert r.status_code == 500 and "Something went wrong on our side." in r.text
     assert "secret internals" not in r.text and "Traceback" not in r.text
     assert "default-src 'self'" in r.headers["content-security-policy"]
+
+
+def test_publishing_from_a_stale_page_is_refused_with_409_and_publishes_nothing(web, cli):
+    c = web()
+    sign_in(c)
+    page = c.get("/projects/vdc").text
+    assert cli("goal", "add", "vdc", "effect", "Fleire arbeidsplassar").code == 0  # someone else, meanwhile
+    r = c.post("/projects/vdc/publish", data={"published": "true", "version": version(page),
+                                              "csrf_token": csrf(page)})
+    assert r.status_code == 409 and 'id="changed-meanwhile"' in r.text
+    assert query(_dbpath(c), "SELECT count(*) FROM publication") == [(0,)]
+    page = c.get("/projects/vdc").text
+    r = c.post("/projects/vdc/publish", data={"published": "true", "version": version(page),
+                                              "csrf_token": csrf(page)}, follow_redirects=False)
+    assert r.status_code == 303
+    assert query(_dbpath(c), "SELECT count(*) FROM publication") == [(1,)]

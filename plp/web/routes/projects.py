@@ -59,12 +59,8 @@ def project(code: str, ctx: Ctx = Depends(signed_in)):
 
 @router.get("/projects/{code}/history")
 def history(code: str, ctx: Ctx = Depends(signed_in)):
-    from plp.dates import show as local_time
-
     data = project_page(ctx.db, code=code, today=ctx.today, lang=ctx.lang, actor=actor_of(ctx.person))
-    events = projects.history(ctx.db, code=code)
-    for e in events:
-        e["when"] = local_time(e["at"])
+    events = projects.history(ctx.db, code=code)  # typed: each has .when, its moment in local time
     return page(ctx, "history.html", p=data, events=events, nav="projects")
 
 
@@ -121,12 +117,15 @@ def anchoring_record(code: str, ctx: Ctx = Depends(signed_in), org: str = Form("
 
 @router.post("/projects/{code}/publish")
 def publish_toggle(code: str, ctx: Ctx = Depends(signed_in), published: str = Form(""),
-                   csrf_token: str = Form("")):
+                   version: str = Form(""), csrf_token: str = Form("")):
     check_csrf(ctx, csrf_token)
     if published not in ("true", "false"):
         raise InvalidInput("published must be true or false")
     try:
-        publish.publish(ctx.db, code=code, undo=published == "false", actor=actor_of(ctx.person))
+        publish.publish(ctx.db, code=code, undo=published == "false", actor=actor_of(ctx.person),
+                        if_version=_version(version))
+    except ConcurrentChange as e:
+        return _changed(ctx, code, e)
     except NotAllowed as e:
         return forbidden(ctx, code, "project.publish", str(e))
     return redirect(ctx, f"/projects/{code}{ctx.lang_query()}#publish-form")

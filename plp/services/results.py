@@ -1,0 +1,209 @@
+"""Typed results of the use cases, and the one serialiser both front ends render from.
+
+Services hand the CLI and the web frozen dataclasses of plain values, never ORM
+rows (which would reach back into a closed session) nor dicts that mix ISO
+strings, datetimes and tuples. A result keeps real ``date`` and ``datetime``
+values for whoever computes with them; :meth:`Result.to_json` turns it into the
+JSON the CLI prints: dates as ``YYYY-MM-DD``, moments in local time with their
+offset (:func:`plp.dates.show`), exactly as the CLI contract has them.
+
+A field marked ``internal()`` is for the front ends only (a row id the web links
+to) and stays out of the JSON, so the JSON contract does not grow by accident.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+
+def internal(default: Any = dataclasses.MISSING) -> Any:
+    """A field the front ends may use but that ``to_json`` leaves out."""
+    if default is dataclasses.MISSING:
+        return dataclasses.field(metadata={"json": False})
+    return dataclasses.field(default=default, metadata={"json": False})
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON-ready plain data (the one place dates become text)."""
+    if isinstance(value, Result):
+        return value.to_json()
+    if isinstance(value, dt.datetime):
+        from plp.dates import show
+
+        return show(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """Base of every typed result: frozen, and serialised by :meth:`to_json`."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)
+                if f.metadata.get("json", True)}
+
+
+def to_json(value: Any) -> Any:
+    """A result, a list of results, or plain data, as JSON-ready data."""
+    return plain(value)
+
+
+# ------------------------------------------------------------------ projects
+
+
+@dataclasses.dataclass(frozen=True)
+class ProjectRow(Result):
+    """One line of ``project list``."""
+
+    code: str
+    name: str
+    workflow: str
+    workflow_version: int
+    phase: str
+    status: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Owner(Result):
+    org: str
+    grade: str
+    lead: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class RoleHolder(Result):
+    person: str
+    role: str
+
+
+@dataclasses.dataclass(frozen=True)
+class GoalView(Result):
+    id: int
+    level: str
+    text: str
+    indicator: str | None
+    target: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class MilestoneView(Result):
+    id: int
+    title: str
+    due: dt.date
+    done_on: dt.date | None
+    responsible: str | None
+    phase: str
+    overdue: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class MilestoneRow(Result):
+    """A milestone with its project, for ``milestone list``."""
+
+    project: str
+    id: int
+    title: str
+    due: dt.date
+    done_on: dt.date | None
+    responsible: str | None
+    phase: str
+    overdue: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class DecisionView(Result):
+    decision_point: str
+    outcome: str
+    by: str | None
+    date: dt.date
+    note: str | None
+    round: int
+    from_phase: str
+    to_phase: str
+    attendees: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class AnchoringView(Result):
+    org: str
+    body: str
+    ref: str
+    date: dt.date
+    outcome: str
+    kind: str
+    valid_until: dt.date | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Hold(Result):
+    held_on: dt.date
+    review_on: dt.date | None
+    dormant_since: dt.date | None
+
+
+@dataclasses.dataclass(frozen=True)
+class ProjectView(Result):
+    """Everything about one project: the shape of ``project show --json``."""
+
+    code: str
+    name: str
+    workflow: str
+    workflow_version: int
+    phase: str
+    status: str
+    round: int
+    version: int
+    next_decision_point: str | None
+    ready: bool | None
+    gate_planned_on: dt.date | None
+    created_by: str | None
+    owners: list[Owner]
+    roles: list[RoleHolder]
+    goals: list[GoalView]
+    milestones: list[MilestoneView]
+    decisions: list[DecisionView]
+    anchoring: list[AnchoringView]
+    # What the time rules add (plp/services/conditions.py shapes the two lists).
+    conditions: list[dict[str, Any]]
+    hold: Hold | None
+    dormant: bool
+    follow_up: str | None
+    benefit_status: str | None
+    benefit_reviews: list[dict[str, Any]]
+
+
+@dataclasses.dataclass(frozen=True)
+class EventView(Result):
+    """One history event; ``id`` is for the web's anchors, not part of the JSON."""
+
+    id: int = internal()
+    at: dt.datetime = dataclasses.field(default=None)  # type: ignore[assignment]
+    actor: str = ""
+    kind: str = ""
+    data: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def when(self) -> str:
+        """The moment in local time, as the JSON shows it."""
+        from plp.dates import show
+
+        return show(self.at)
+
+
+@dataclasses.dataclass(frozen=True)
+class ChecklistItem(Result):
+    key: str
+    phase: str
+    label: str | None
+    mandatory: bool
+    done: bool
+    current_phase: bool
+    ticked_by: str | None
