@@ -77,6 +77,8 @@ def _normalise(value, key: str | None = None, today: str = ""):
         return [_normalise(v, key, today) for v in value]
     if key in _VOLATILE_KEYS and value is not None:
         return "<run>"
+    if key == "file" and isinstance(value, str):
+        return "<checkout>/" + "/".join(Path(value).parts[-2:])  # where the repository lies is not data
     if isinstance(value, str) and today and value.startswith(today) and _TIMESTAMP.match(value):
         return "<run>"  # a moment of the demo run itself (an event time inside a report)
     return value
