@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from tests.web.pages import (hidden, post, project, region_state, set_field, sign_in, submit, tab_to)
-from tests.web.seed import Person, EARLY, KARI, OLA, OVERDUE_TITLE, PER, PRE, READY, TRUST_ROUND
+from tests.conftest import query
 from tests.web.conftest import open_page
+from tests.web.pages import db_target, hidden, post, project, region_state, set_field, sign_in, submit, tab_to
+from tests.web.seed import EARLY, KARI, OLA, OVERDUE_TITLE, PER, PRE, READY, TRUST_ROUND, Person
 
 
 def test_my_work_lists_the_decision_the_overdue_milestone_the_missing_anchoring_and_the_trust_round(page, site):
@@ -170,11 +171,7 @@ def test_the_trust_answer_is_recorded_for_the_signed_in_person(page, site):
         set_field(form, f"score{i}", score)
     set_field(form, "comment", "Betre enn i fjor")
     assert submit(page, form).ok
-    from tests.conftest import query
-    from pathlib import Path
-
-    target = Path(site.db) if "://" not in site.db else site.db
-    rows = query(target, "SELECT shared_goals, anchoring, attitudes, processes, framework, comment FROM trust_answer "
+    rows = query(db_target(site), "SELECT shared_goals, anchoring, attitudes, processes, framework, comment FROM trust_answer "
                          "JOIN person ON person.id = trust_answer.respondent_id WHERE person.email = :e AND round = :r",
                  e=KARI.email, r=TRUST_ROUND)
     assert [tuple(r) for r in rows] == [(4, 5, 3, 2, 4, "Betre enn i fjor")]
