@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.web.pages import csrf, hidden, post, region_state, sign_in, submit
-from tests.web.seed import EARLY, EVE, HOSTILE, KARI, OLA, TRUST_ROUND, XSS
+from tests.web.pages import csrf, hidden, post, project, region_state, set_field, sign_in, submit
+from tests.web.seed import EARLY, EVE, HOSTILE, KARI, OLA, READY, TRUST_ROUND, XSS
 
 TICK = f"/projects/{EARLY}/checklist/idea_sketch"
 
@@ -115,6 +115,25 @@ def test_script_sent_in_a_form_is_echoed_literally_in_the_answer(shared_page):
     page.fill("#note", hostile)
     assert submit(page, page.locator("#decide-form")).status == 409
     assert page.dialogs == [] and _injected(page) == []
+
+
+def test_script_typed_into_a_note_and_a_comment_is_stored_and_shown_literally(page, site):
+    note, comment = '<script>alert("typed note")</script>', '"><img src=x onerror=alert("typed comment")>'
+    sign_in(page, KARI)
+    page.goto(f"/projects/{READY}/decide?lang=en")
+    page.check("#outcome-rework")
+    page.fill("#note", note)
+    assert submit(page, page.locator("#decide-form")).ok
+    page.goto(f"/trust/{TRUST_ROUND}?lang=en")
+    for i in range(1, 6):
+        set_field(page.locator("#trust-form"), f"score{i}", "3")
+    page.fill("#comment", comment)
+    assert submit(page, page.locator("#trust-form")).ok
+    for path, text in ((f"/projects/{READY}", note), (f"/projects/{READY}/history", note), ("/region", comment)):
+        page.goto(path + "?lang=en")
+        assert page.dialogs == [] and _injected(page) == [], path
+        assert text in page.inner_text("body"), path
+    assert project(site, READY)["decisions"][-1]["note"] == note
 
 
 def _feed_url(page) -> str:
