@@ -163,6 +163,20 @@ def test_the_leader_ticks_and_unticks_a_checklist_item(page, site):
         assert _checklist(site, PRE)["project_plan"] is expected
 
 
+def test_a_checklist_form_from_before_a_change_gives_409_changed_meanwhile(new_context, site):
+    first, second = open_page(new_context()), open_page(new_context())
+    for p in (first, second):
+        sign_in(p, PER)
+        p.goto(f"/projects/{PRE}?lang=en")
+    assert submit(first, first.locator("#item-project_plan form.checklist-toggle")).ok
+    before = region_state(site)
+    response = submit(second, second.locator("#item-project_plan form.checklist-toggle"))
+    assert response.status == 409
+    assert second.locator("#changed-meanwhile").count() == 1
+    assert region_state(site) == before
+    assert _checklist(site, PRE)["project_plan"] is True
+
+
 def test_the_trust_answer_is_recorded_for_the_signed_in_person(page, site):
     sign_in(page, KARI)
     page.goto(f"/trust/{TRUST_ROUND}?lang=en")
