@@ -9,8 +9,9 @@ One browser serves the whole run; every test gets fresh contexts (cookies, stora
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
-import shutil
+import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BACKEND, PLP_BIN
+from tests.conftest import PLP_BIN
 from tests.servers import SmtpServer, free_port
 from tests.web import seed
 
@@ -71,15 +72,39 @@ def seed_target(tmp_path_factory, pg_server):
         conn.execute(text(f"DROP DATABASE IF EXISTS {SEED_DB} WITH (FORCE)"))
         conn.execute(text(f"CREATE DATABASE {SEED_DB} TEMPLATE plp_template"))
     seed.build(f"{base}/{SEED_DB}")
+    _disconnect(admin, SEED_DB)  # a template must have no sessions when databases are made from it
     yield f"{base}/{SEED_DB}"
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {SEED_DB} WITH (FORCE)"))
 
 
+def _disconnect(admin, name: str) -> None:
+    """Close this process's connections to database ``name`` (the in-process CLI leaves pooled ones)."""
+    from sqlalchemy import text
+
+    from plp.db import forget_actors
+
+    forget_actors()
+    gc.collect()  # disposes the engines of finished commands
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+
+
+def _copy_sqlite(source: str, target: str) -> None:
+    """A consistent copy through SQLite's backup API (it reads what still sits in the WAL file)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
 def _clone(seed_target: str, db_path, pg_server) -> str:
     """Copy the seed into this test's database; returns the target for ``--db``."""
     if pg_server is None:
-        shutil.copyfile(seed_target, db_path)
+        _copy_sqlite(seed_target, str(db_path))
         return str(db_path)
     from sqlalchemy import text
 
@@ -102,8 +127,8 @@ class Site:
     process: subprocess.Popen = field(repr=False)
 
     def plp(self, *args: str, stdin: str | None = None) -> str:
-        """Run the installed plp on this site's database; its standard output."""
-        return seed.plp(self.db, *args, stdin=stdin).stdout
+        """Run ``plp ARGS`` on this site's database (in-process, see seed.plp); its standard output."""
+        return seed.plp(self.db, *args, stdin=stdin)
 
     def mails_to(self, email: str) -> list[tuple[str, str]]:
         return [(subject, body) for rcpt, subject, body in self.smtp.received() if rcpt == email]
@@ -164,7 +189,7 @@ def shared_site(seed_target, pg_server, tmp_path_factory):
     folder = tmp_path_factory.mktemp("shared")
     if pg_server is None:
         target = str(folder / "shared.db")
-        shutil.copyfile(seed_target, target)
+        _copy_sqlite(seed_target, target)
     else:
         from sqlalchemy import text
 
@@ -231,8 +256,3 @@ def open_page(ctx):
 
     pg.on("dialog", on_dialog)
     return pg
-
-
-@pytest.fixture
-def backend() -> str:
-    return BACKEND

@@ -46,12 +46,16 @@ def history(site, code: str) -> list[dict]:
     return json.loads(site.plp("project", "history", code, "--json"))
 
 
+def db_target(site):
+    """The site's database as tests.conftest's helpers take it: a Path for SQLite, else the URL."""
+    return Path(site.db) if "://" not in site.db else site.db
+
+
 def region_state(site) -> str:
     """The database as text without the sign-in tables, to prove a refused request changed nothing."""
     from tests.conftest import dump
 
-    target = Path(site.db) if "://" not in site.db else site.db
-    text = dump(target)
+    text = dump(db_target(site))
     keep = [line for line in text.splitlines() if not _is_session_line(line)]
     return "\n".join(keep)
 

@@ -18,13 +18,14 @@ def test_signing_out_everywhere_ends_the_sessions_in_other_browsers(new_context,
         assert "/login" in p.url
 
 
-def test_the_language_chosen_on_me_is_used_on_every_page_after(page, site):
+def test_the_language_chosen_on_me_is_used_on_the_pages_after(page, site):
     sign_in(page, KARI)
     page.goto("/me?lang=en")
     set_field(page.locator("#lang-form"), "lang", "nn")
     submit(page, page.locator("#lang-form"))
-    page.goto("/")
-    assert page.locator("html").get_attribute("lang") == "nn"
+    for path in ("/", "/projects", f"/projects/{READY}"):
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == "nn", path
 
 
 def test_the_public_page_shows_published_projects_only_and_needs_no_sign_in(page, site, new_context):

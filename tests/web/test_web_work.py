@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from tests.web.pages import (hidden, post, project, region_state, set_field, sign_in, submit, tab_to)
-from tests.web.seed import Person, EARLY, KARI, OLA, OVERDUE_TITLE, PER, PRE, READY, TRUST_ROUND
+from tests.conftest import query
 from tests.web.conftest import open_page
+from tests.web.pages import db_target, hidden, post, project, region_state, set_field, sign_in, submit, tab_to
+from tests.web.seed import EARLY, KARI, OLA, OVERDUE_TITLE, PER, PRE, READY, TRUST_ROUND, Person
 
 
 def test_my_work_lists_the_decision_the_overdue_milestone_the_missing_anchoring_and_the_trust_round(page, site):
@@ -162,6 +163,20 @@ def test_the_leader_ticks_and_unticks_a_checklist_item(page, site):
         assert _checklist(site, PRE)["project_plan"] is expected
 
 
+def test_a_checklist_form_from_before_a_change_gives_409_changed_meanwhile(new_context, site):
+    first, second = open_page(new_context()), open_page(new_context())
+    for p in (first, second):
+        sign_in(p, PER)
+        p.goto(f"/projects/{PRE}?lang=en")
+    assert submit(first, first.locator("#item-project_plan form.checklist-toggle")).ok
+    before = region_state(site)
+    response = submit(second, second.locator("#item-project_plan form.checklist-toggle"))
+    assert response.status == 409
+    assert second.locator("#changed-meanwhile").count() == 1
+    assert region_state(site) == before
+    assert _checklist(site, PRE)["project_plan"] is True
+
+
 def test_the_trust_answer_is_recorded_for_the_signed_in_person(page, site):
     sign_in(page, KARI)
     page.goto(f"/trust/{TRUST_ROUND}?lang=en")
@@ -170,11 +185,7 @@ def test_the_trust_answer_is_recorded_for_the_signed_in_person(page, site):
         set_field(form, f"score{i}", score)
     set_field(form, "comment", "Betre enn i fjor")
     assert submit(page, form).ok
-    from tests.conftest import query
-    from pathlib import Path
-
-    target = Path(site.db) if "://" not in site.db else site.db
-    rows = query(target, "SELECT shared_goals, anchoring, attitudes, processes, framework, comment FROM trust_answer "
+    rows = query(db_target(site), "SELECT shared_goals, anchoring, attitudes, processes, framework, comment FROM trust_answer "
                          "JOIN person ON person.id = trust_answer.respondent_id WHERE person.email = :e AND round = :r",
                  e=KARI.email, r=TRUST_ROUND)
     assert [tuple(r) for r in rows] == [(4, 5, 3, 2, 4, "Betre enn i fjor")]
