@@ -104,7 +104,7 @@ TRUST_ROUNDS = [  # (round, date, scores per adviser in ADVISERS order, {adviser
 
 
 def _region(story: Story) -> None:
-    from plp.reports.labels import Labels
+    from plp.texts import Labels
     from plp.services import network, plans, trust
 
     db = story.db
@@ -162,7 +162,7 @@ def report_folder(db, output: str | None, *, force: bool = False) -> Path:
 
 def _write_reports(db, folder: Path, *, force: bool = False) -> Path:
     from plp.reports.bundle import write_all
-    from plp.reports.labels import report_lang
+    from plp.texts import report_lang
 
     lang = report_lang(None)
     files = write_all(db, folder, now=_at(REPORT_DAY), lang=lang, status_of=STATUS_OF,

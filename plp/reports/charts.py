@@ -22,7 +22,7 @@ from typing import Any
 
 from plp.errors import InvalidInput
 from plp.reports.escape import chart_label
-from plp.reports.labels import Labels
+from plp.texts import Labels
 
 FORMATS = {".svg": "svg", ".png": "png"}
 PHASE_COLOURS = ["#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"]

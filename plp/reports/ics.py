@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from plp.reports.labels import Labels
+from plp.texts import Labels
 
 
 def _uid(project: Any, what: str) -> str:

@@ -23,7 +23,6 @@ so a check that did not run for a while does not send a burst of stale steps.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -34,10 +33,11 @@ from plp.dates import local_tz
 from plp.db import Database, UnitOfWork
 from plp.models import Milestone, Org, OutboxMessage, Person, Project, Reminder, RoleAssignment, WorkflowDef
 from plp.notify import Channels
-from plp.reminders import DueReminder, Recipient, compose
+from plp.reminders import DueReminder, Planned, Recipient, compose, plan  # noqa: F401 - Planned, kept importable here
 from plp.services.common import facts_of, parsed_workflow
 from plp.services.outbox import CLAIM, deliver, outbox  # noqa: F401 - outbox: the listing, kept importable here
 from plp.sqlfuncs import days_between, insert_ignore
+from plp.texts import message_lang
 from plp.workflow import AnchoringCriterion, ReminderLadder, Workflow
 
 
@@ -181,38 +181,12 @@ def find_due(uow: UnitOfWork, *, now: dt.datetime) -> list[DueReminder]:
 # ------------------------------------------------------------------------- outbox
 
 
-@dataclass
-class Planned:
-    channel: str
-    recipient: Recipient | None  # None: the webhook, addressed to the team
-    address: str
-
-    @property
-    def unreachable(self) -> bool:
-        return self.recipient is not None and not self.recipient.email
-
-
-def plan(r: DueReminder, channels: Channels) -> list[Planned]:
-    """The deliveries of one reminder: email (or console) per recipient, one webhook post."""
-    out: list[Planned] = []
-    for to in r.recipients:
-        if to.email and channels.smtp_url:
-            out.append(Planned("email", to, to.email))
-        else:
-            out.append(Planned("console", to, to.email or to.name))
-    if channels.webhook_url:
-        # The row names the channel, not the URL: a webhook URL is a secret.
-        out.append(Planned("webhook", None, "webhook"))
-    return out
-
-
 def _message(r: DueReminder, p: Planned) -> tuple[str, str]:
     """Subject and body: for a person in their language; for the webhook in PLP_LANG (else nynorsk)."""
     if p.recipient is not None:
         return compose(r, p.recipient)
-    lang = os.environ.get("PLP_LANG", "nn")
     names = ", ".join(x.name for x in r.recipients) or "-"
-    return compose(r, Recipient(None, names, None, lang if lang in ("nn", "nb", "en") else "nn", "team"))
+    return compose(r, Recipient(None, names, None, message_lang(), "team"))
 
 
 def _row(r: DueReminder, p: Planned, status: str, error: str | None = None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from plp import settings as plp_settings
 from plp.web import config, errors
 
 CSP = ("default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -56,9 +57,23 @@ class SecurityHeaders:
             await response(scope, receive, with_headers)
 
 
+class BindSettings:
+    """Binds the app's settings (read once, when it was built) for every request (plp.settings.using)."""
+
+    def __init__(self, app: Any, settings: plp_settings.Settings):
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        # Sync routes run in a worker thread with a copy of this context, so they see it too.
+        with plp_settings.using(self.settings):
+            await self.app(scope, receive, send)
+
+
 def build(target: str | None = None, *, base_url: str | None = None) -> FastAPI:
     settings = config.from_env(target, base_url)
-    settings.db.engine  # migrations run here, at start, never inside a request
+    with plp_settings.using(settings.env):
+        settings.db.engine  # migrations run here, at start, never inside a request
     app = FastAPI(title="plp", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
@@ -67,4 +82,5 @@ def build(target: str | None = None, *, base_url: str | None = None) -> FastAPI:
     register(app)
     errors.install(app)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BindSettings, settings=settings.env)  # outermost: errors and headers see it too
     return app
