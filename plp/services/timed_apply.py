@@ -29,6 +29,7 @@ from plp.models import Anchoring, BenefitReview, Condition, Person, Project, Rol
 from plp.notify import Channels
 from plp.reminders import DueReminder, Recipient, plan
 from plp.services.common import commit_change, workflow_of
+from plp.services.outbox import write_outbox
 from plp.services.timed import Move, find_moves, still_due
 from plp.sqlfuncs import insert_ignore
 
@@ -74,8 +75,6 @@ def row(m: Move, status: str) -> dict[str, Any]:
 
 def apply(db: Database, move: Move, *, today: dt.date, now: dt.datetime, channels: Channels) -> str:
     """Carry out one move: ``applied``, ``done before`` (by another check) or ``deferred``."""
-    from plp.services.reminders import write_outbox
-
     try:
         with db.unit(ACTOR) as uow:
             fresh = still_due(uow, move, today)
