@@ -1,9 +1,9 @@
 """The ``PLP_*`` environment variables, read in one place into one frozen object.
 
 A front end reads them once at its edge: the CLI once per command
-(:func:`plp.cli.main`), the web once per app (:func:`plp.web.app.build`), and binds
-them with :func:`using` so that the code below sees the same values for the whole
-command or request. Code run outside such an edge (a library call, a test calling a
+(:func:`plp.cli.main`), the web once per request (:class:`plp.web.app.BindSettings`;
+its database, base URL and "today" once per app), and binds them with :func:`using`
+so that the code below sees the same values for the whole command or request. Code run outside such an edge (a library call, a test calling a
 service) gets a fresh read of the environment on each :func:`current` call, so a
 test that sets a variable with ``monkeypatch`` sees it at once. Nothing is frozen at
 import.

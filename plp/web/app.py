@@ -58,15 +58,19 @@ class SecurityHeaders:
 
 
 class BindSettings:
-    """Binds the app's settings (read once, when it was built) for every request (plp.settings.using)."""
+    """Reads the PLP_* variables once per request and binds them for it (plp.settings.using).
 
-    def __init__(self, app: Any, settings: plp_settings.Settings):
+    Per request, not per app: the app's own settings (database, PLP_BASE_URL,
+    PLP_WEB_TODAY) are fixed when it is built, while the rest (mail, webhook, time
+    zone) keeps following the environment as it always has, consistent within a request.
+    """
+
+    def __init__(self, app: Any):
         self.app = app
-        self.settings = settings
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         # Sync routes run in a worker thread with a copy of this context, so they see it too.
-        with plp_settings.using(self.settings):
+        with plp_settings.using(plp_settings.Settings.from_env()):
             await self.app(scope, receive, send)
 
 
@@ -82,5 +86,5 @@ def build(target: str | None = None, *, base_url: str | None = None) -> FastAPI:
     register(app)
     errors.install(app)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(BindSettings, settings=settings.env)  # outermost: errors and headers see it too
+    app.add_middleware(BindSettings)  # outermost: errors and headers see it too
     return app

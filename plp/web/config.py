@@ -14,7 +14,7 @@ class Settings:
     db: Database
     base_url: str | None  # PLP_BASE_URL: for links in emails and calendar feeds
     today_override: str | None  # PLP_WEB_TODAY, for tests and demos only
-    # Every PLP_* variable as read when the app was built; bound for each request (plp.web.app).
+    # Every PLP_* variable as read when the app was built (its database is opened with them).
     env: plp_settings.Settings = field(default_factory=plp_settings.Settings)
 
     @property
