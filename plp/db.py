@@ -30,11 +30,12 @@ from sqlmodel import Session
 from plp.errors import ConcurrentChange, PlpError
 from plp.files import PRIVATE
 from plp.redact import password_in, redact, remember_secret
-from plp.settings import DEFAULT_DB, current
+from plp.settings import current
 
 #: The Alembic revision the models correspond to; a test keeps this true.
 HEAD_REVISION = "0008"
 
+DEFAULT_DB = "plp.db"
 
 _WRITING: ContextVar[bool] = ContextVar("plp_writing", default=False)
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Mapping
 
-DEFAULT_DB = "plp.db"
 DEFAULT_TZ = "Europe/Oslo"
 DEFAULT_MAIL_FROM = "plp@localhost"
 DEFAULT_SMTP_TIMEOUT = "15"
