@@ -29,12 +29,12 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from plp.errors import PlpError
+from plp.settings import current
 
 GENESIS = "0" * 64
 KEYED = "hmac-sha256:"
@@ -46,8 +46,8 @@ def audit_key() -> bytes | None:
 
     Messages name the variable or the file, never the key.
     """
-    value = os.environ.get("PLP_AUDIT_KEY")
-    path = os.environ.get("PLP_AUDIT_KEY_FILE")
+    settings = current()
+    value, path = settings.audit_key, settings.audit_key_file
     if value and path:
         raise PlpError("set PLP_AUDIT_KEY or PLP_AUDIT_KEY_FILE, not both")
     if path:

@@ -12,12 +12,12 @@ refused with the offsets to choose from.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from plp.errors import InvalidInput
+from plp.settings import current
 
 #: How far a writing command's ``--now`` may run ahead of the real clock (clocks drift).
 FUTURE_TOLERANCE = dt.timedelta(minutes=1)
@@ -26,9 +26,13 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
-@lru_cache(maxsize=None)
 def local_tz() -> ZoneInfo:
-    name = os.environ.get("PLP_TZ", "Europe/Oslo")
+    """The zone ``PLP_TZ`` names (Europe/Oslo by default), as the running command's settings say."""
+    return _zone(current().tz)
+
+
+@lru_cache(maxsize=None)  # keyed by the name, so a changed PLP_TZ is never served a stale zone
+def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -30,6 +30,7 @@ from sqlmodel import Session
 from plp.errors import ConcurrentChange, PlpError, SchemaOutdated
 from plp.files import PRIVATE
 from plp.redact import password_in, redact, remember_secret
+from plp.settings import current
 
 #: The Alembic revision the models correspond to; a test keeps this true.
 HEAD_REVISION = "0008"
@@ -38,12 +39,12 @@ DEFAULT_DB = "plp.db"
 
 _WRITING: ContextVar[bool] = ContextVar("plp_writing", default=False)
 
-#: TEST-ONLY, never set in use: a file name. The first unit of work of the process
-#: to commit writes its rows, creates this file and waits (at most two minutes) until
-#: the file is removed, still inside its open write transaction. The crash tests
-#: SIGKILL it there; the backup test copies the database meanwhile. Read once at
-#: import, so unset it costs one falsy check per commit.
-_PAUSE_IN_WRITE: str | None = os.environ.get("PLP_TEST_PAUSE_IN_WRITE") or None
+#: ``PLP_TEST_PAUSE_IN_WRITE`` is TEST-ONLY, never set in use: a file name. The first
+#: unit of work of the process to commit writes its rows, creates this file and waits
+#: (at most two minutes) until the file is removed, still inside its open write
+#: transaction. The crash tests SIGKILL it there; the backup test copies the database
+#: meanwhile. Once it has paused, the process never looks again.
+_PAUSED_ONCE = False
 
 #: ``--as`` text -> the name recorded on events, per database; cleared when people change.
 _ACTORS: dict[tuple[str, str], tuple[str, int | None]] = {}
@@ -59,7 +60,7 @@ def resolve_target(target: str | None) -> URL:
     A file path becomes a URL through SQLAlchemy's URL object, never by gluing
     strings: ``?``, ``#``, ``%`` and spaces in a path stay part of the file name.
     """
-    target = target or os.environ.get("PLP_DB") or DEFAULT_DB
+    target = target or current().db or DEFAULT_DB
     if "://" not in target:
         return URL.create("sqlite", database=str(Path(target).expanduser().resolve()))
     remember_secret(password_in(target))
@@ -83,7 +84,7 @@ def utcnow() -> dt.datetime:
 
 def _sqlite_engine(url: URL) -> Engine:
     engine = create_engine(url, connect_args={"timeout": 30})
-    sync = os.environ.get("PLP_SQLITE_SYNCHRONOUS", "FULL").upper()
+    sync = current().sqlite_synchronous.upper()
     if sync not in ("OFF", "NORMAL", "FULL", "EXTRA"):
         raise PlpError(f"PLP_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, not {sync}")
 
@@ -404,7 +405,7 @@ class UnitOfWork:
         self.session.flush()
 
     def commit(self) -> None:
-        if _PAUSE_IN_WRITE:  # test-only, see its definition
+        if not _PAUSED_ONCE:  # test-only, see its definition
             _pause_in_write(self.session)
         self.session.commit()
 
@@ -413,8 +414,11 @@ def _pause_in_write(session: Session) -> None:
     """Hold the open write transaction until the test removes the marker file (test-only)."""
     import time
 
-    global _PAUSE_IN_WRITE
-    marker, _PAUSE_IN_WRITE = Path(str(_PAUSE_IN_WRITE)), None  # once per process
+    global _PAUSED_ONCE
+    name = current().test_pause_in_write
+    if not name:
+        return
+    marker, _PAUSED_ONCE = Path(name), True  # once per process
     session.flush()  # the rows are in the transaction, and on SQLite it holds the write lock
     marker.write_text(str(os.getpid()), encoding="utf-8")
     deadline = time.monotonic() + 120

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from plp.notify import Channels
 
 KINDS = ("milestone", "decision_waiting", "anchoring_missing")
 
@@ -44,6 +48,31 @@ class DueReminder:
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.item_id}:{self.step}"
+
+
+@dataclass
+class Planned:
+    channel: str
+    recipient: Recipient | None  # None: the webhook, addressed to the team
+    address: str
+
+    @property
+    def unreachable(self) -> bool:
+        return self.recipient is not None and not self.recipient.email
+
+
+def plan(r: DueReminder, channels: Channels) -> list[Planned]:
+    """The deliveries of one reminder: email (or console) per recipient, one webhook post."""
+    out: list[Planned] = []
+    for to in r.recipients:
+        if to.email and channels.smtp_url:
+            out.append(Planned("email", to, to.email))
+        else:
+            out.append(Planned("console", to, to.email or to.name))
+    if channels.webhook_url:
+        # The row names the channel, not the URL: a webhook URL is a secret.
+        out.append(Planned("webhook", None, "webhook"))
+    return out
 
 
 _T = {
@@ -145,9 +174,9 @@ def compose(r: DueReminder, to: Recipient, base_url: str | None = None) -> tuple
     from plp import timed_texts
 
     if base_url is None:
-        import os
+        from plp.settings import current
 
-        base_url = os.environ.get("PLP_BASE_URL") or None
+        base_url = current().base_url
     if r.kind in timed_texts.KINDS:  # the notices of the moves time makes
         subject, body = timed_texts.compose(r, to)
         url = link(r, base_url)

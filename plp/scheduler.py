@@ -117,6 +117,13 @@ def log(message: str) -> None:
     sys.stderr.flush()
 
 
+def schedule(cron: str | None) -> str:
+    """``--cron``, else ``PLP_SCHEDULE``, else the default crontab."""
+    from plp.settings import current
+
+    return cron or current().schedule or DEFAULT_CRON
+
+
 def _trigger(every: float | None, cron: str | None, tz):
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
@@ -125,7 +132,7 @@ def _trigger(every: float | None, cron: str | None, tz):
 
     try:
         return (IntervalTrigger(seconds=every, timezone=tz) if every
-                else CronTrigger.from_crontab(cron or os.environ.get("PLP_SCHEDULE") or DEFAULT_CRON, timezone=tz))
+                else CronTrigger.from_crontab(schedule(cron), timezone=tz))
     except ValueError as e:
         raise InvalidInput(f"invalid schedule: {e}") from None
 
@@ -230,7 +237,7 @@ def run(db: Database, *, every: float | None = None, cron: str | None = None, le
     sched.add_job(runner.job, trigger, id="check", **first)
     sched.add_job(runner.renew, IntervalTrigger(seconds=max(lease_seconds / 3, 0.2), timezone=tz), id="renew")
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    what = f"every {every:g} s" if every else f"on '{cron or os.environ.get('PLP_SCHEDULE') or DEFAULT_CRON}'"
+    what = f"every {every:g} s" if every else f"on '{schedule(cron)}'"
     log(f"scheduler started ({what}, {tz.key}); lease holder {lease.holder}")
     try:
         sched.start()

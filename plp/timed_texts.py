@@ -6,7 +6,10 @@ reader sees exactly what the check found.
 
 from __future__ import annotations
 
-from plp.reminders import DueReminder, Recipient
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # types only: plp.reminders calls this module
+    from plp.reminders import DueReminder, Recipient
 
 KINDS = ("condition_missed", "hold_review", "dormant", "anchoring_lapsed", "benefit_review")
 

@@ -11,7 +11,6 @@ report them all, each with the line of the file where it stands.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -326,8 +325,9 @@ def shipped_dir() -> Path:
 
 def search_dirs() -> list[Path]:
     """``PLP_WORKFLOW_PATH`` (os.pathsep-separated folders) first, then the shipped ones."""
-    extra = [Path(p) for p in os.environ.get("PLP_WORKFLOW_PATH", "").split(os.pathsep) if p]
-    return extra + [shipped_dir()]
+    from plp.settings import current
+
+    return list(current().workflow_path) + [shipped_dir()]
 
 
 def workflow_files() -> list[Path]:

@@ -7,7 +7,6 @@ traceback of an unexpected error.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Optional
 
@@ -93,12 +92,15 @@ def __getattr__(name: str):
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``plp`` command."""
     from plp.errors import PlpError
+    from plp.settings import Settings, using
 
     args = sys.argv[1:] if argv is None else argv
     cmd = typer.main.get_command(build_app(_modules_for(args)))
     code = 0
+    settings = Settings.from_env()  # the PLP_* variables, read once for this command
     try:
-        rv = cmd.main(args=args, prog_name="plp", standalone_mode=False)
+        with using(settings):
+            rv = cmd.main(args=args, prog_name="plp", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
     except click.NoArgsIsHelpError as e:  # `plp` or `plp project` alone: show the help
         sys.stdout.write(e.ctx.get_help() + "\n")
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         code = 0
     except Exception as e:  # a bug, or the environment (disk full, server down)
-        if os.environ.get("PLP_DEBUG"):
+        if settings.debug:
             raise
         _error(_describe(e) + " (set PLP_DEBUG=1 for details)")
         code = 1

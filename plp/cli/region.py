@@ -207,7 +207,7 @@ def network_agenda(ctx: typer.Context,
     """
     from plp import dates
     from plp.reports import documents
-    from plp.reports.labels import report_lang
+    from plp.texts import report_lang
     from plp.reports.render import check_format, check_output, write
     from plp.services.network import agenda
 
@@ -265,7 +265,7 @@ def trust_report(ctx: typer.Context,
     """
     from plp.reports.charts import chart_format, trust_trend
     from plp.reports.documents import trust_rows
-    from plp.reports.labels import Labels, report_lang
+    from plp.texts import Labels, report_lang
     from plp.reports.render import check_output, write
     from plp.services.trust import report
 

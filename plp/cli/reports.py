@@ -43,7 +43,7 @@ def report_status(ctx: typer.Context, code: str = typer.Argument(..., help="Proj
     """
     from plp.dates import today
     from plp.reports import documents
-    from plp.reports.labels import report_lang
+    from plp.texts import report_lang
     from plp.reports.render import check_format, check_output, write
     from plp.services.reporting import status_report
 
@@ -72,7 +72,7 @@ def report_portfolio(ctx: typer.Context,
     """
     from plp.dates import today
     from plp.reports import documents
-    from plp.reports.labels import report_lang
+    from plp.texts import report_lang
     from plp.reports.render import check_format, check_output, write
     from plp.services.reporting import GROUPINGS, portfolio
 
@@ -102,7 +102,7 @@ def report_timeline(ctx: typer.Context, code: str = typer.Argument(..., help="Pr
     """
     from plp.dates import today
     from plp.reports.charts import chart_format, timeline
-    from plp.reports.labels import report_lang
+    from plp.texts import report_lang
     from plp.reports.render import check_output, write
     from plp.services.reporting import timeline as timeline_data
 
@@ -129,7 +129,7 @@ def export_ics(ctx: typer.Context, code: Optional[str] = typer.Argument(None, he
     """
     from plp import dates
     from plp.reports.ics import build
-    from plp.reports.labels import report_lang
+    from plp.texts import report_lang
     from plp.reports.render import check_output, write
     from plp.services.reporting import calendar
 

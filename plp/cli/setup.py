@@ -42,5 +42,4 @@ def register(app: typer.Typer) -> None:
         """
         from plp.demo import run
 
-        st = state(ctx)
-        run(st, lang=lang, output=output, force=force)
+        run(state(ctx).target, lang=lang, output=output, force=force)

@@ -51,18 +51,11 @@ def state(ctx: typer.Context) -> State:
     return obj
 
 
-def lang_default() -> str:
-    lang = os.environ.get("PLP_LANG", "en")
-    return lang if lang in ("nn", "nb", "en") else "en"
-
-
 def check_lang(lang: str | None) -> str:
-    from plp.errors import InvalidInput
+    """The language of the CLI's tables: ``--lang``, else ``PLP_LANG``, else English (see plp.texts)."""
+    from plp.texts import terminal_lang
 
-    lang = lang or lang_default()
-    if lang not in ("nn", "nb", "en"):
-        raise InvalidInput(f"unknown language '{lang}' (choose one of: nn, nb, en)")
-    return lang
+    return terminal_lang(lang)
 
 
 JSON_HELP = "Print JSON on stdout instead of a table."

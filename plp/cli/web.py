@@ -29,11 +29,13 @@ def serve(
 
     import uvicorn
 
+    from plp.settings import current
+
     st = state(ctx)
     st.db.upgrade()  # migrate once, here, before any worker starts
     st.db.dispose()
     # Workers are separate processes that import plp.web:app; they find the database here.
-    os.environ["PLP_DB"] = st.target or os.environ.get("PLP_DB") or st.db.url
+    os.environ["PLP_DB"] = st.target or current().db or st.db.url
     typer.echo(f"plp serves {st.db.display} on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
     uvicorn.run("plp.web:app", host=host, port=port, workers=workers, log_level="warning",
                 proxy_headers=False, server_header=False)

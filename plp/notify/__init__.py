@@ -22,7 +22,6 @@ text passes :func:`redact` before it is shown, logged or stored.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -71,9 +70,11 @@ class Channels:
 
     @classmethod
     def from_env(cls) -> "Channels":
-        return cls(smtp_url=os.environ.get("PLP_SMTP_URL") or None,
-                   mail_from=os.environ.get("PLP_MAIL_FROM") or "plp@localhost",
-                   webhook_url=os.environ.get("PLP_WEBHOOK_URL") or None)
+        """The channels ``PLP_SMTP_URL``, ``PLP_MAIL_FROM`` and ``PLP_WEBHOOK_URL`` configure."""
+        from plp.settings import current
+
+        s = current()
+        return cls(smtp_url=s.smtp_url, mail_from=s.mail_from, webhook_url=s.webhook_url)
 
     @property
     def secrets(self) -> list[str]:

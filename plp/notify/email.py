@@ -8,7 +8,6 @@ is recorded on its outbox row, while the other messages go out.
 from __future__ import annotations
 
 import email.errors
-import os
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -17,6 +16,7 @@ from email.utils import make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from plp.notify import DeliveryError, redact
+from plp.settings import current
 
 _YES = ("1", "true", "yes")
 USAGE = "smtp://[user:password@]host:port[?starttls=1] or smtps://[user:password@]host:port"
@@ -62,7 +62,7 @@ class Mailer:
                                 "use smtps://, add ?starttls=1, or add ?insecure=1 to allow it")
         self.mail_from = mail_from
         try:
-            self.timeout = timeout or float(os.environ.get("PLP_SMTP_TIMEOUT", "15"))
+            self.timeout = timeout or float(current().smtp_timeout)
         except ValueError:
             raise DeliveryError("PLP_SMTP_TIMEOUT must be a number of seconds") from None
         self._conn: smtplib.SMTP | None = None

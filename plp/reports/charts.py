@@ -22,7 +22,7 @@ from typing import Any
 
 from plp.errors import InvalidInput
 from plp.reports.escape import chart_label
-from plp.reports.labels import Labels
+from plp.texts import Labels
 
 FORMATS = {".svg": "svg", ".png": "png"}
 PHASE_COLOURS = ["#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"]
@@ -86,6 +86,10 @@ def _date_axis(ax: Any, lang: str) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(fmt))
 
 
+ROWS = {"phases": 3.0, "decisions": 1.75, "milestones": 0.5}  # the height of each lane of the timeline
+OFFSETS = [9, -16, 19, -26]  # label offsets (points) that alternate above and below the marks
+
+
 def timeline(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
     """Phases as bars, decisions as diamonds, milestones as dots (coloured by traffic light), on dates."""
     import matplotlib
@@ -94,81 +98,96 @@ def timeline(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
 
     t = Labels(lang)
     r = data["report"]
-    start, end, today = data["start"], data["end"], data["today"]
+    today = data["today"]
     milestones = [(dt.date.fromisoformat(m["due"]), m) for m in r["milestones"]]
     decisions = [(dt.date.fromisoformat(d["date"]), d) for d in r["decisions"]]
     planned = r["gate"]["planned_on"] if r["gate"] else None
-    days = [start, end, today] + [d for d, _ in milestones] + [d for d, _ in decisions]
+    days = [data["start"], data["end"], today] + [d for d, _ in milestones] + [d for d, _ in decisions]
     if planned:
         days.append(dt.date.fromisoformat(planned))
     lo, hi = min(days), max(days)
     pad = dt.timedelta(days=max(14, (hi - lo).days // 25))
-    span_days = (hi - lo + 2 * pad).days
-    days_per_char = span_days / 640 * 4.3  # about 4.3 pt per character at 7.5 pt, 640 pt of axis
+    days_per_char = (hi - lo + 2 * pad).days / 640 * 4.3  # about 4.3 pt per character at 7.5 pt, 640 pt of axis
     with matplotlib.rc_context(_rc()):
         fig = Figure(figsize=(10, 4.2))
         ax = fig.add_subplot()
-        rows = {"phases": 3.0, "decisions": 1.75, "milestones": 0.5}
-        for sp in data["spans"]:
-            width = max((sp["end"] - sp["start"]).days, 1)
-            label = chart_label(sp["label"])
-            ax.barh(rows["phases"], width, left=mdates.date2num(sp["start"]), height=0.55,
-                    color=PHASE_COLOURS[sp["index"] % len(PHASE_COLOURS)], edgecolor="white", linewidth=1)
-            if len(label) * days_per_char * 0.8 < width or len(data["spans"]) == 1:
-                ax.text(mdates.date2num(sp["start"]) + width / 2, rows["phases"] + 0.4, label, ha="center",
-                        va="bottom", fontsize=8.5)
-        from matplotlib.patches import Patch
-
-        seen: dict[str, int] = {}
-        for sp in data["spans"]:
-            seen.setdefault(chart_label(sp["label"]), sp["index"])
-        handles = [Patch(facecolor=PHASE_COLOURS[i % len(PHASE_COLOURS)], label=label) for label, i in seen.items()]
-        if data["holds"]:
-            handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///",
-                                 label=chart_label(data["hold_label"])))
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(handles), 6),
-                  frameon=False, fontsize=8, handlelength=1.2)
-        for a, b in data["holds"]:
-            ax.barh(rows["phases"], max((b - a).days, 1), left=mdates.date2num(a), height=0.55, fill=False,
-                    hatch="///", edgecolor="#555555", linewidth=0)
+        _phase_bars(ax, data, days_per_char)
         marks = [(mdates.date2num(day), chart_label(f"{d['decision_point']}: {d['outcome_label']}"), d["outcome"])
                  for day, d in decisions]
         if planned:
             marks.append((mdates.date2num(dt.date.fromisoformat(planned)),
                           chart_label(f"{r['gate']['decision_point']} ({t('planned_meeting').lower()} {planned})"),
                           "planned"))
-        for (x, text, outcome), off in zip(marks, _layout([(x, s) for x, s, _ in marks], days_per_char,
-                                                          [9, -16, 19, -26])):
-            colour = {"stop": "#c62828", "go": "#2e7d32", "planned": "white"}.get(outcome, "#e08e0b")
-            ax.plot(x, rows["decisions"], marker="D", markersize=8, markerfacecolor=colour,
-                    markeredgecolor=INK if outcome == "planned" else "white", linestyle="none")
-            ax.annotate(text, (x, rows["decisions"]), xytext=(0, off), textcoords="offset points", ha="center",
-                        fontsize=7.5, style="italic" if outcome == "planned" else "normal")
-        dots = [(mdates.date2num(day), chart_label(m["title"], 40), m["light"])
-                for day, m in milestones]
-        for (x, text, colour), off in zip(dots, _layout([(x, s) for x, s, _ in dots], days_per_char,
-                                                        [9, -16, 19, -26])):
-            ax.plot(x, rows["milestones"], marker="o", markersize=8, color=LIGHT_COLOURS[colour],
-                    markeredgecolor="white", linestyle="none")
-            ax.annotate(text, (x, rows["milestones"]), xytext=(0, off), textcoords="offset points", ha="center",
-                        fontsize=7.5)
+        _decision_marks(ax, marks, days_per_char)
+        _milestone_dots(ax, [(mdates.date2num(day), chart_label(m["title"], 40), m["light"]) for day, m in milestones],
+                        days_per_char)
         if not data["closed"] and lo <= today <= hi:
             ax.axvline(mdates.date2num(today), color="#c62828", linestyle="--", linewidth=1)
             ax.annotate(f"{t('today')} {today.isoformat()}", (mdates.date2num(today), 3.75), xytext=(-4, 0),
                         textcoords="offset points", color="#c62828", ha="right", va="center", fontsize=8)
-        ax.set_yticks(list(rows.values()), [t("phase"), t("decisions"), t("milestones")])
+        ax.set_yticks(list(ROWS.values()), [t("phase"), t("decisions"), t("milestones")])
         ax.set_ylim(-0.3, 4.0)
         ax.set_xlim(mdates.date2num(lo - pad), mdates.date2num(hi + pad))
-        _date_axis(ax, lang)
-        ax.grid(axis="x", color="#e3e7ec", linewidth=0.8)
-        ax.set_axisbelow(True)
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
-        ax.tick_params(axis="y", length=0)
+        _timeline_frame(ax, lang)
         ax.set_title(f"{t('timeline')}: {chart_label(r['name'])} ({r['code']}) · {chart_label(r['phase_label'])}, "
                      f"{chart_label(r['status_label'])}",
                      loc="left", fontsize=11, fontweight="bold")
         return _save(fig, fmt)
+
+
+def _phase_bars(ax: Any, data: dict[str, Any], days_per_char: float) -> None:
+    """One bar per phase span, labelled where the label fits; the legend; holds hatched over the bars."""
+    import matplotlib.dates as mdates
+    from matplotlib.patches import Patch
+
+    for sp in data["spans"]:
+        width = max((sp["end"] - sp["start"]).days, 1)
+        label = chart_label(sp["label"])
+        ax.barh(ROWS["phases"], width, left=mdates.date2num(sp["start"]), height=0.55,
+                color=PHASE_COLOURS[sp["index"] % len(PHASE_COLOURS)], edgecolor="white", linewidth=1)
+        if len(label) * days_per_char * 0.8 < width or len(data["spans"]) == 1:
+            ax.text(mdates.date2num(sp["start"]) + width / 2, ROWS["phases"] + 0.4, label, ha="center",
+                    va="bottom", fontsize=8.5)
+    seen: dict[str, int] = {}
+    for sp in data["spans"]:
+        seen.setdefault(chart_label(sp["label"]), sp["index"])
+    handles = [Patch(facecolor=PHASE_COLOURS[i % len(PHASE_COLOURS)], label=label) for label, i in seen.items()]
+    if data["holds"]:
+        handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///",
+                             label=chart_label(data["hold_label"])))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(handles), 6),
+              frameon=False, fontsize=8, handlelength=1.2)
+    for a, b in data["holds"]:
+        ax.barh(ROWS["phases"], max((b - a).days, 1), left=mdates.date2num(a), height=0.55, fill=False,
+                hatch="///", edgecolor="#555555", linewidth=0)
+
+
+def _decision_marks(ax: Any, marks: list[tuple[float, str, str]], days_per_char: float) -> None:
+    """A diamond per decision (green go, red stop, amber otherwise) and a hollow one for the planned meeting."""
+    for (x, text, outcome), off in zip(marks, _layout([(x, s) for x, s, _ in marks], days_per_char, OFFSETS)):
+        colour = {"stop": "#c62828", "go": "#2e7d32", "planned": "white"}.get(outcome, "#e08e0b")
+        ax.plot(x, ROWS["decisions"], marker="D", markersize=8, markerfacecolor=colour,
+                markeredgecolor=INK if outcome == "planned" else "white", linestyle="none")
+        ax.annotate(text, (x, ROWS["decisions"]), xytext=(0, off), textcoords="offset points", ha="center",
+                    fontsize=7.5, style="italic" if outcome == "planned" else "normal")
+
+
+def _milestone_dots(ax: Any, dots: list[tuple[float, str, str]], days_per_char: float) -> None:
+    for (x, text, colour), off in zip(dots, _layout([(x, s) for x, s, _ in dots], days_per_char, OFFSETS)):
+        ax.plot(x, ROWS["milestones"], marker="o", markersize=8, color=LIGHT_COLOURS[colour],
+                markeredgecolor="white", linestyle="none")
+        ax.annotate(text, (x, ROWS["milestones"]), xytext=(0, off), textcoords="offset points", ha="center",
+                    fontsize=7.5)
+
+
+def _timeline_frame(ax: Any, lang: str) -> None:
+    """Dates below, a light grid, no box."""
+    _date_axis(ax, lang)
+    ax.grid(axis="x", color="#e3e7ec", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
 
 
 def trust_trend(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from plp.reports.escape import csv_cell
-from plp.reports.labels import Labels
+from plp.texts import Labels
 from plp.reports.render import check_format, render
 
 STATUS_FORMATS = ("md", "html", "json")

@@ -20,9 +20,9 @@ grows with every change, so calendars take the newer event as the update.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 
-from plp.reports.labels import Labels
+from plp.texts import Labels
 
 
 def _uid(project: Any, what: str) -> str:
@@ -34,63 +34,74 @@ def _uid(project: Any, what: str) -> str:
 
 def build(projects: list[dict[str, Any]], *, lang: str, now: dt.datetime, name: str | None = None) -> bytes:
     """The calendar for ``plp.services.reporting.calendar``'s items."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar
 
     t = Labels(lang)
     cal = Calendar()
-    cal.add("prodid", "-//plp//PLP project calendar//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name or t("ics_calendar"))
+    for key, value in (("prodid", "-//plp//PLP project calendar//EN"), ("version", "2.0"),
+                       ("calscale", "GREGORIAN"), ("method", "PUBLISH"), ("x-wr-calname", name or t("ics_calendar"))):
+        cal.add(key, value)
     stamp = now.astimezone(dt.timezone.utc).replace(microsecond=0)
 
     def event(uid: str, day: dt.date, summary: str, description: str, sequence: int, category: str) -> None:
-        ev = Event()
-        ev.add("uid", uid)
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", day)
-        ev.add("dtend", day + dt.timedelta(days=1))
-        ev.add("summary", summary)
-        ev.add("description", description)
-        ev.add("sequence", sequence)
-        ev.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
-        ev.add("status", "CONFIRMED")
-        ev.add("categories", [category])
-        cal.add_component(ev)
+        cal.add_component(_event(stamp, uid, day, summary, description, sequence, category))
 
     for item in projects:
-        p, wf, people = item["project"], item["workflow"], item["people"]
-        head = f"{p.name} ({p.code})" + (f" · {item['lead']}" if item["lead"] else "")
-        for m in item["milestones"]:
-            mark = "✓ " if m.done_on else ""
-            lines = [head, f"{t('ics_milestone')} · {t('responsible')}: {people.get(m.responsible_id, '')}",
-                     f"{t('due')}: {m.due.isoformat()}"]
-            if m.done_on:
-                lines.append(f"{t('reached_on')}: {m.done_on.isoformat()}")
-            event(_uid(p, f"milestone-{m.id}"), m.due, f"{mark}{p.code}: {m.title}", "\n".join(lines),
-                  p.version, t("ics_milestone"))
-        seen: dict[tuple[str, int], int] = {}
-        for d in item["decisions"]:
-            k = seen[(d.decision_point, d.round)] = seen.get((d.decision_point, d.round), 0) + 1
-            dp = next((x for x in wf.decision_points if x.key == d.decision_point), None)
-            label = dp.labels.get(lang) if dp else d.decision_point
-            outcome = wf.outcomes[d.outcome].get(lang)
-            lines = [head, f"{t('decided_by')}: {people.get(d.by_id, '')}"]
-            if d.note:
-                lines.append(d.note)
-            event(_uid(p, f"{d.decision_point}-r{d.round}-m{k}"), d.date,
-                  f"{p.code}: {label} – {t('ics_decided', outcome=outcome)}", "\n".join(lines), p.version,
-                  t("decision_point"))
-        for x in item.get("dates", []):  # the time rules: deadlines, reviews, expiries
-            label = t(x["kind"])
-            summary = f"{'✓ ' if x['done'] else ''}{p.code}: {label}" + (f" – {x['text']}" if x["text"] else "")
-            event(_uid(p, x["what"]), x["date"], summary, f"{head}\n{label}", p.version, label)
-        planned = item["planned"]
-        if planned:
-            k = seen.get((planned["decision_point"], planned["round"]), 0) + 1
-            label = planned["labels"].get(lang)
-            event(_uid(p, f"{planned['decision_point']}-r{planned['round']}-m{k}"), planned["date"],
-                  f"{p.code}: {label} ({t('ics_meeting')})", f"{head}\n{t('planned_meeting')}: {label}",
-                  p.version, t("decision_point"))
+        _project_events(item, lang, t, event)
     return cal.to_ical()
+
+
+def _event(stamp: dt.datetime, uid: str, day: dt.date, summary: str, description: str, sequence: int,
+           category: str) -> Any:
+    """One all-day event."""
+    from icalendar import Event
+
+    ev = Event()
+    ev.add("uid", uid)
+    ev.add("dtstamp", stamp)
+    ev.add("dtstart", day)
+    ev.add("dtend", day + dt.timedelta(days=1))
+    ev.add("summary", summary)
+    ev.add("description", description)
+    ev.add("sequence", sequence)
+    ev.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+    ev.add("status", "CONFIRMED")
+    ev.add("categories", [category])
+    return ev
+
+
+def _project_events(item: dict[str, Any], lang: str, t: Labels, event: Callable[..., None]) -> None:
+    """One project's milestones, decisions, time-rule dates and planned meeting, as events."""
+    p, wf, people = item["project"], item["workflow"], item["people"]
+    head = f"{p.name} ({p.code})" + (f" · {item['lead']}" if item["lead"] else "")
+    for m in item["milestones"]:
+        mark = "✓ " if m.done_on else ""
+        lines = [head, f"{t('ics_milestone')} · {t('responsible')}: {people.get(m.responsible_id, '')}",
+                 f"{t('due')}: {m.due.isoformat()}"]
+        if m.done_on:
+            lines.append(f"{t('reached_on')}: {m.done_on.isoformat()}")
+        event(_uid(p, f"milestone-{m.id}"), m.due, f"{mark}{p.code}: {m.title}", "\n".join(lines),
+              p.version, t("ics_milestone"))
+    seen: dict[tuple[str, int], int] = {}
+    for d in item["decisions"]:
+        k = seen[(d.decision_point, d.round)] = seen.get((d.decision_point, d.round), 0) + 1
+        dp = next((x for x in wf.decision_points if x.key == d.decision_point), None)
+        label = dp.labels.get(lang) if dp else d.decision_point
+        outcome = wf.outcomes[d.outcome].get(lang)
+        lines = [head, f"{t('decided_by')}: {people.get(d.by_id, '')}"]
+        if d.note:
+            lines.append(d.note)
+        event(_uid(p, f"{d.decision_point}-r{d.round}-m{k}"), d.date,
+              f"{p.code}: {label} – {t('ics_decided', outcome=outcome)}", "\n".join(lines), p.version,
+              t("decision_point"))
+    for x in item.get("dates", []):  # the time rules: deadlines, reviews, expiries
+        label = t(x["kind"])
+        summary = f"{'✓ ' if x['done'] else ''}{p.code}: {label}" + (f" – {x['text']}" if x["text"] else "")
+        event(_uid(p, x["what"]), x["date"], summary, f"{head}\n{label}", p.version, label)
+    planned = item["planned"]
+    if planned:
+        k = seen.get((planned["decision_point"], planned["round"]), 0) + 1
+        label = planned["labels"].get(lang)
+        event(_uid(p, f"{planned['decision_point']}-r{planned['round']}-m{k}"), planned["date"],
+              f"{p.code}: {label} ({t('ics_meeting')})", f"{head}\n{t('planned_meeting')}: {label}",
+              p.version, t("decision_point"))

@@ -16,7 +16,7 @@ from typing import Any
 from plp.errors import InvalidInput
 from plp.files import check_output, write  # noqa: F401  (where the report commands find them)
 from plp.reports.escape import markdown_once
-from plp.reports.labels import Labels
+from plp.texts import Labels
 
 TEMPLATES = Path(__file__).with_name("templates")
 

@@ -51,6 +51,15 @@ from plp.services.common import check_version, commit_change, ensure_open, facts
 from plp.workflow import Workflow
 
 
+def _check_newer(p: Project, current: Workflow, to_version: int) -> None:
+    """A project moves only forward, to a version it does not run on yet."""
+    if to_version == current.version:
+        raise InvalidInput(f"project {p.code} already runs on {current.name} version {to_version}")
+    if to_version < current.version:
+        raise InvalidInput(f"{current.name} version {to_version} is older than version {current.version}, "
+                           f"which project {p.code} runs on; a project only moves to a newer version")
+
+
 def migrate_project(db: Database, *, code: str, to_version: int, actor: str,
                     dry_run: bool = False, if_version: int | None = None) -> dict[str, Any]:
     """Move project ``code`` to version ``to_version`` of its workflow, or refuse clearly.
@@ -68,11 +77,7 @@ def migrate_project(db: Database, *, code: str, to_version: int, actor: str,
         ensure_open(p)
         permissions.check(uow, "workflow.migrate", p)
         current = workflow_of(uow, p)
-        if to_version == current.version:
-            raise InvalidInput(f"project {p.code} already runs on {current.name} version {to_version}")
-        if to_version < current.version:
-            raise InvalidInput(f"{current.name} version {to_version} is older than version {current.version}, "
-                               f"which project {p.code} runs on; a project only moves to a newer version")
+        _check_newer(p, current, to_version)
         target, row, path = wfservice.find_version(uow, current.name, to_version)
         refusals = _refusals(uow, p, target)
         if refusals:

@@ -25,10 +25,13 @@ from typing import Any, Callable
 from sqlalchemy import or_, select, update
 
 from plp import permissions
-from plp.db import Database, utcnow
+from plp.db import Database, UnitOfWork, utcnow
 from plp.errors import ConcurrentChange, InvalidInput, NotFound, PlpError
 from plp.models import OutboxMessage, Project, Reminder
 from plp.notify import Channels, DeliveryError, one_line
+from plp.reminders import DueReminder, Planned, Recipient, compose, plan
+from plp.sqlfuncs import insert_ignore
+from plp.texts import message_lang
 
 CLAIM = dt.timedelta(minutes=5)
 BACKOFF_FIRST = dt.timedelta(minutes=5)
@@ -266,3 +269,33 @@ def cancel(db: Database, *, message_id: int, actor: str) -> dict[str, Any]:
         return {"status": "cancelled"}
 
     return _change(db, message_id, actor, "outbox_cancelled", decide)
+
+
+def write_outbox(uow: UnitOfWork, found: list[DueReminder], channels: Channels, now: dt.datetime) -> int:
+    """Create each reminder once, with its deliveries; returns how many were new."""
+    created = 0
+    for r in found:
+        stmt = insert_ignore(uow.session, Reminder).values(
+            key=r.key, kind=r.kind, project_id=r.project_id, item_id=r.item_id, item=r.item[:300], step=r.step,
+            due=r.due,
+            created_at=now).on_conflict_do_nothing(index_elements=["key"]).returning(Reminder.id)
+        reminder_id = uow.session.execute(stmt).scalar()
+        if reminder_id is None:
+            continue  # another process created it first
+        created += 1
+        for p in plan(r, channels):
+            subject, body = _message(r, p)
+            uow.add(OutboxMessage(reminder_id=reminder_id, channel=p.channel,
+                                  recipient_id=p.recipient.person_id if p.recipient else None,
+                                  recipient=p.recipient.name if p.recipient else "webhook", address=p.address,
+                                  lang=p.recipient.lang if p.recipient else "nn", subject=subject, body=body,
+                                  status="pending", next_attempt_at=now, created_at=now))
+    return created
+
+
+def _message(r: DueReminder, p: Planned) -> tuple[str, str]:
+    """Subject and body: for a person in their language; for the webhook in PLP_LANG (else nynorsk)."""
+    if p.recipient is not None:
+        return compose(r, p.recipient)
+    names = ", ".join(x.name for x in r.recipients) or "-"
+    return compose(r, Recipient(None, names, None, message_lang(), "team"))

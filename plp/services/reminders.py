@@ -23,7 +23,6 @@ so a check that did not run for a while does not send a burst of stale steps.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -32,12 +31,12 @@ from sqlalchemy import String, case, cast, exists, literal, select
 from plp import engine
 from plp.dates import local_tz
 from plp.db import Database, UnitOfWork
-from plp.models import Milestone, Org, OutboxMessage, Person, Project, Reminder, RoleAssignment, WorkflowDef
+from plp.models import Milestone, Org, Person, Project, Reminder, RoleAssignment, WorkflowDef
 from plp.notify import Channels
-from plp.reminders import DueReminder, Recipient, compose
+from plp.reminders import DueReminder, Planned, Recipient, plan
 from plp.services.common import facts_of, parsed_workflow
-from plp.services.outbox import CLAIM, deliver, outbox  # noqa: F401 - outbox: the listing, kept importable here
-from plp.sqlfuncs import days_between, insert_ignore
+from plp.services.outbox import CLAIM, deliver, outbox, write_outbox  # noqa: F401 - outbox: kept importable here
+from plp.sqlfuncs import days_between
 from plp.workflow import AnchoringCriterion, ReminderLadder, Workflow
 
 
@@ -181,66 +180,10 @@ def find_due(uow: UnitOfWork, *, now: dt.datetime) -> list[DueReminder]:
 # ------------------------------------------------------------------------- outbox
 
 
-@dataclass
-class Planned:
-    channel: str
-    recipient: Recipient | None  # None: the webhook, addressed to the team
-    address: str
-
-    @property
-    def unreachable(self) -> bool:
-        return self.recipient is not None and not self.recipient.email
-
-
-def plan(r: DueReminder, channels: Channels) -> list[Planned]:
-    """The deliveries of one reminder: email (or console) per recipient, one webhook post."""
-    out: list[Planned] = []
-    for to in r.recipients:
-        if to.email and channels.smtp_url:
-            out.append(Planned("email", to, to.email))
-        else:
-            out.append(Planned("console", to, to.email or to.name))
-    if channels.webhook_url:
-        # The row names the channel, not the URL: a webhook URL is a secret.
-        out.append(Planned("webhook", None, "webhook"))
-    return out
-
-
-def _message(r: DueReminder, p: Planned) -> tuple[str, str]:
-    """Subject and body: for a person in their language; for the webhook in PLP_LANG (else nynorsk)."""
-    if p.recipient is not None:
-        return compose(r, p.recipient)
-    lang = os.environ.get("PLP_LANG", "nn")
-    names = ", ".join(x.name for x in r.recipients) or "-"
-    return compose(r, Recipient(None, names, None, lang if lang in ("nn", "nb", "en") else "nn", "team"))
-
-
 def _row(r: DueReminder, p: Planned, status: str, error: str | None = None) -> dict[str, Any]:
     return {"kind": r.kind, "project": r.code, "item": r.item, "item_id": r.item_id, "step": r.step,
             "recipient": p.recipient.name if p.recipient else "webhook", "channel": p.channel,
             "due": r.due.isoformat(), "status": status, "unreachable": p.unreachable, "error": error}
-
-
-def write_outbox(uow: UnitOfWork, found: list[DueReminder], channels: Channels, now: dt.datetime) -> int:
-    """Create each reminder once, with its deliveries; returns how many were new."""
-    created = 0
-    for r in found:
-        stmt = insert_ignore(uow.session, Reminder).values(
-            key=r.key, kind=r.kind, project_id=r.project_id, item_id=r.item_id, item=r.item[:300], step=r.step,
-            due=r.due,
-            created_at=now).on_conflict_do_nothing(index_elements=["key"]).returning(Reminder.id)
-        reminder_id = uow.session.execute(stmt).scalar()
-        if reminder_id is None:
-            continue  # another process created it first
-        created += 1
-        for p in plan(r, channels):
-            subject, body = _message(r, p)
-            uow.add(OutboxMessage(reminder_id=reminder_id, channel=p.channel,
-                                  recipient_id=p.recipient.person_id if p.recipient else None,
-                                  recipient=p.recipient.name if p.recipient else "webhook", address=p.address,
-                                  lang=p.recipient.lang if p.recipient else "nn", subject=subject, body=body,
-                                  status="pending", next_attempt_at=now, created_at=now))
-    return created
 
 
 # -------------------------------------------------------------------------- check

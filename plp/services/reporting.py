@@ -2,7 +2,7 @@
 
 Labels of phases, outcomes, roles, goal levels and statuses come from the
 workflow version each project runs on; the reports' own words from
-``plp/reports/labels.yaml``. Rendering (Markdown, HTML, CSV, iCalendar, charts)
+``plp/texts/labels.yaml``. Rendering (Markdown, HTML, CSV, iCalendar, charts)
 is in ``plp.reports``.
 
 Traffic lights of a milestone: ``done`` when reached; else ``red`` when overdue
@@ -23,7 +23,7 @@ from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput
 from plp.models import Anchoring, Decision, Goal, Milestone, Org, Person, Project, ProjectOwner
 from plp.reports import criteria
-from plp.reports.labels import Labels
+from plp.texts import Labels
 from plp.services.common import (
     facts_for,
     facts_of,

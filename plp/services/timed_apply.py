@@ -27,8 +27,9 @@ from plp.db import Database, UnitOfWork
 from plp.errors import ConcurrentChange
 from plp.models import Anchoring, BenefitReview, Condition, Person, Project, RoleAssignment, TimedMove
 from plp.notify import Channels
-from plp.reminders import DueReminder, Recipient
+from plp.reminders import DueReminder, Recipient, plan
 from plp.services.common import commit_change, workflow_of
+from plp.services.outbox import write_outbox
 from plp.services.timed import Move, find_moves, still_due
 from plp.sqlfuncs import insert_ignore
 
@@ -47,8 +48,6 @@ class MovesResult:
 
 def run(db: Database, *, now: dt.datetime, dry_run: bool, channels: Channels) -> MovesResult:
     """Find the moves due at ``now``; with ``dry_run`` only report them and their notices."""
-    from plp.services.reminders import plan
-
     today = now.astimezone(local_tz()).date()
     with db.unit(ACTOR) as uow:
         moves = find_moves(uow, today)
@@ -76,8 +75,6 @@ def row(m: Move, status: str) -> dict[str, Any]:
 
 def apply(db: Database, move: Move, *, today: dt.date, now: dt.datetime, channels: Channels) -> str:
     """Carry out one move: ``applied``, ``done before`` (by another check) or ``deferred``."""
-    from plp.services.reminders import write_outbox
-
     try:
         with db.unit(ACTOR) as uow:
             fresh = still_due(uow, move, today)

@@ -1,7 +1,7 @@
 """What the reports show of the time rules: the hold, conditions, anchoring validity, benefits.
 
 One function per report shape, read inside the report's unit of work; the
-wording comes from ``plp/reports/labels.yaml`` in the report's language.
+wording comes from ``plp/texts/labels.yaml`` in the report's language.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from plp.db import UnitOfWork
 from plp.models import Anchoring, Org, Project
-from plp.reports.labels import Labels
+from plp.texts import Labels
 from plp.services import conditions as timed_rules
 from plp.services.projects import hold_dict
 

@@ -155,14 +155,22 @@ def compare(old: Workflow, new: Workflow) -> list[dict[str, Any]]:
         entry["text"] = text
         out.append(entry)
 
-    # --- the workflow as a whole
+    for part in (_compare_workflow, _compare_roles, _compare_labels, _compare_phases, _compare_checklists,
+                 _compare_decision_points, _compare_time_rules, _compare_reminders):
+        part(old, new, add)
+    return out
+
+
+def _compare_workflow(old: Workflow, new: Workflow, add: Any) -> None:
+    """The workflow as a whole: its labels and description."""
     if old.labels != new.labels:
         add("workflow", "changed", "labels", f"workflow relabelled: {_labels(old.labels, new.labels)}",
             old=old.labels, new=new.labels)
     if old.description.strip() != new.description.strip():
         add("workflow", "changed", "description", "description changed", old=old.description, new=new.description)
 
-    # --- roles
+
+def _compare_roles(old: Workflow, new: Workflow, add: Any) -> None:
     for key in [k for k in old.roles if k not in new.roles]:
         add("role", "removed", key, f"role removed: {key} \"{old.roles[key].labels.en}\"")
     for key in [k for k in new.roles if k not in old.roles]:
@@ -177,8 +185,11 @@ def compare(old: Workflow, new: Workflow) -> list[dict[str, Any]]:
             add("role", "changed", key, f"role {key} relabelled: {_labels(a.labels, b.labels)}",
                 old=a.labels, new=b.labels)
 
-    # --- labels of outcomes, goal levels and statuses
-    for what, a_map, b_map in (("outcome", old.outcomes, new.outcomes), ("goal level", old.goal_levels, new.goal_levels),
+
+def _compare_labels(old: Workflow, new: Workflow, add: Any) -> None:
+    """The labels of outcomes, goal levels and statuses."""
+    for what, a_map, b_map in (("outcome", old.outcomes, new.outcomes),
+                               ("goal level", old.goal_levels, new.goal_levels),
                                ("status", old.statuses, new.statuses)):
         for key in [k for k in a_map if k not in b_map]:
             add("label", "removed", key, f"{what} {key}: labels removed", old=a_map[key])
@@ -188,7 +199,8 @@ def compare(old: Workflow, new: Workflow) -> list[dict[str, Any]]:
             add("label", "changed", key, f"{what} {key} relabelled: {_labels(a_map[key], b_map[key])}",
                 old=a_map[key], new=b_map[key])
 
-    # --- phases
+
+def _compare_phases(old: Workflow, new: Workflow, add: Any) -> None:
     old_phases, new_phases = old.phase_keys, new.phase_keys
     for key in [k for k in old_phases if k not in new_phases]:
         add("phase", "removed", key, f"phase removed: {key} \"{old.phase(key).labels.en}\"")
@@ -206,7 +218,9 @@ def compare(old: Workflow, new: Workflow) -> list[dict[str, Any]]:
         add("phase", "changed", "order", f"phase order: {' → '.join(old_phases)} became {' → '.join(new_phases)}",
             old=old_phases, new=new_phases)
 
-    # --- checklist items (keys are unique across a workflow's phases)
+
+def _compare_checklists(old: Workflow, new: Workflow, add: Any) -> None:
+    """Checklist items (keys are unique across a workflow's phases)."""
     old_items = {i.key: (p.key, i) for p in old.phases for i in p.checklist}
     new_items = {i.key: (p.key, i) for p in new.phases for i in p.checklist}
     for key, (phase, item) in old_items.items():
@@ -218,63 +232,73 @@ def compare(old: Workflow, new: Workflow) -> list[dict[str, Any]]:
             kind = "mandatory" if item.mandatory else "optional"
             add("checklist", "added", key, f"checklist item added: {key} ({phase}, {kind}) \"{item.labels.en}\"",
                 phase=phase, new={"mandatory": item.mandatory})
-            continue
-        old_phase, before = old_items[key]
-        if old_phase != phase:
-            add("checklist", "changed", key, f"checklist item {key} moved from phase {old_phase} to {phase}",
-                phase=phase, old={"phase": old_phase}, new={"phase": phase})
-        if before.mandatory != item.mandatory:
-            now = "mandatory" if item.mandatory else "optional"
-            was = "mandatory" if before.mandatory else "optional"
-            add("checklist", "changed", key, f"checklist item {key} ({phase}) is now {now} (was {was})",
-                phase=phase, old={"mandatory": before.mandatory}, new={"mandatory": item.mandatory})
-        if before.labels != item.labels:
-            add("checklist", "changed", key, f"checklist item {key} relabelled: {_labels(before.labels, item.labels)}",
-                phase=phase, old=before.labels, new=item.labels)
+        else:
+            _compare_item(key, old_items[key], phase, item, add)
 
-    # --- decision points
-    def leads(dp: Any) -> str:
-        return f"{dp.from_} → {dp.to or 'completed'}"
 
+def _compare_item(key: str, was: tuple[str, Any], phase: str, item: Any, add: Any) -> None:
+    """One checklist item kept from the old version: moved, made (non-)mandatory, relabelled."""
+    old_phase, before = was
+    if old_phase != phase:
+        add("checklist", "changed", key, f"checklist item {key} moved from phase {old_phase} to {phase}",
+            phase=phase, old={"phase": old_phase}, new={"phase": phase})
+    if before.mandatory != item.mandatory:
+        now = "mandatory" if item.mandatory else "optional"
+        was_now = "mandatory" if before.mandatory else "optional"
+        add("checklist", "changed", key, f"checklist item {key} ({phase}) is now {now} (was {was_now})",
+            phase=phase, old={"mandatory": before.mandatory}, new={"mandatory": item.mandatory})
+    if before.labels != item.labels:
+        add("checklist", "changed", key, f"checklist item {key} relabelled: {_labels(before.labels, item.labels)}",
+            phase=phase, old=before.labels, new=item.labels)
+
+
+def _leads(dp: Any) -> str:
+    return f"{dp.from_} → {dp.to or 'completed'}"
+
+
+def _compare_decision_points(old: Workflow, new: Workflow, add: Any) -> None:
     old_dps = {dp.key: dp for dp in old.decision_points}
     new_dps = {dp.key: dp for dp in new.decision_points}
     for key, dp in old_dps.items():
         if key not in new_dps:
-            add("decision_point", "removed", key, f"decision point removed: {key} ({leads(dp)})", decision_point=key)
+            add("decision_point", "removed", key, f"decision point removed: {key} ({_leads(dp)})", decision_point=key)
     for key, dp in new_dps.items():
         if key not in old_dps:
             crits = "; ".join(describe_criterion(c) for c in dp.criteria) or "no criteria"
             add("decision_point", "added", key,
-                f"decision point added: {key} ({leads(dp)}), decided by {', '.join(dp.deciders)}; needs: {crits}",
+                f"decision point added: {key} ({_leads(dp)}), decided by {', '.join(dp.deciders)}; needs: {crits}",
                 decision_point=key)
-            continue
-        a = old_dps[key]
-        if (a.from_, a.to) != (dp.from_, dp.to):
-            add("decision_point", "changed", key, f"decision point {key}: now {leads(dp)} (was {leads(a)})",
-                decision_point=key, old={"from": a.from_, "to": a.to}, new={"from": dp.from_, "to": dp.to})
-        if a.labels != dp.labels:
-            add("decision_point", "changed", key, f"decision point {key} relabelled: {_labels(a.labels, dp.labels)}",
-                decision_point=key, old=a.labels, new=dp.labels)
-        for field, what in (("deciders", "deciders"), ("outcomes", "outcomes")):
-            before, after = list(getattr(a, field)), list(getattr(dp, field))
-            gone = [x for x in before if x not in after]
-            came = [x for x in after if x not in before]
-            if gone:
-                add("decision_point", "changed", key, f"decision point {key}: {what} removed: {', '.join(gone)}",
-                    decision_point=key, old=before, new=after)
-            if came:
-                add("decision_point", "changed", key, f"decision point {key}: {what} added: {', '.join(came)}",
-                    decision_point=key, old=before, new=after)
-        _compare_criteria(key, a.criteria, dp.criteria, add)
+        else:
+            _compare_decision_point(key, old_dps[key], dp, add)
 
-    _compare_time_rules(old, new, add)
 
-    # --- the reminder ladder
+def _compare_decision_point(key: str, a: Any, dp: Any, add: Any) -> None:
+    """One decision point in both versions: where it leads, its labels, deciders, outcomes and criteria."""
+    if (a.from_, a.to) != (dp.from_, dp.to):
+        add("decision_point", "changed", key, f"decision point {key}: now {_leads(dp)} (was {_leads(a)})",
+            decision_point=key, old={"from": a.from_, "to": a.to}, new={"from": dp.from_, "to": dp.to})
+    if a.labels != dp.labels:
+        add("decision_point", "changed", key, f"decision point {key} relabelled: {_labels(a.labels, dp.labels)}",
+            decision_point=key, old=a.labels, new=dp.labels)
+    for field, what in (("deciders", "deciders"), ("outcomes", "outcomes")):
+        before, after = list(getattr(a, field)), list(getattr(dp, field))
+        gone = [x for x in before if x not in after]
+        came = [x for x in after if x not in before]
+        if gone:
+            add("decision_point", "changed", key, f"decision point {key}: {what} removed: {', '.join(gone)}",
+                decision_point=key, old=before, new=after)
+        if came:
+            add("decision_point", "changed", key, f"decision point {key}: {what} added: {', '.join(came)}",
+                decision_point=key, old=before, new=after)
+    _compare_criteria(key, a.criteria, dp.criteria, add)
+
+
+def _compare_reminders(old: Workflow, new: Workflow, add: Any) -> None:
+    """The reminder ladder."""
     for field in type(old.reminders).model_fields:
         a_val, b_val = getattr(old.reminders, field), getattr(new.reminders, field)
         if a_val != b_val:
             add("reminders", "changed", field, f"reminders: {field} {a_val} → {b_val}", old=a_val, new=b_val)
-    return out
 
 
 def _compare_time_rules(old: Workflow, new: Workflow, add: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from plp import settings as plp_settings
 from plp.web import config, errors
 
 CSP = ("default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -56,9 +57,27 @@ class SecurityHeaders:
             await response(scope, receive, with_headers)
 
 
+class BindSettings:
+    """Reads the PLP_* variables once per request and binds them for it (plp.settings.using).
+
+    Per request, not per app: the app's own settings (database, PLP_BASE_URL,
+    PLP_WEB_TODAY) are fixed when it is built, while the rest (mail, webhook, time
+    zone) keeps following the environment as it always has, consistent within a request.
+    """
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        # Sync routes run in a worker thread with a copy of this context, so they see it too.
+        with plp_settings.using(plp_settings.Settings.from_env()):
+            await self.app(scope, receive, send)
+
+
 def build(target: str | None = None, *, base_url: str | None = None) -> FastAPI:
     settings = config.from_env(target, base_url)
-    settings.db.upgrade()  # migrations run here, at start, never inside a request
+    with plp_settings.using(settings.env):
+        settings.db.upgrade()  # migrations run here, at start, never inside a request
     app = FastAPI(title="plp", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
@@ -67,4 +86,5 @@ def build(target: str | None = None, *, base_url: str | None = None) -> FastAPI:
     register(app)
     errors.install(app)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BindSettings)  # outermost: errors and headers see it too
     return app

@@ -1,11 +1,11 @@
-"""The web's settings, read once when the app is built."""
+"""The web's settings, read once when the app is built (from :class:`plp.settings.Settings`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from plp import settings as plp_settings
 from plp.db import Database
 
 
@@ -14,6 +14,8 @@ class Settings:
     db: Database
     base_url: str | None  # PLP_BASE_URL: for links in emails and calendar feeds
     today_override: str | None  # PLP_WEB_TODAY, for tests and demos only
+    # Every PLP_* variable as read when the app was built (its database is opened with them).
+    env: plp_settings.Settings = field(default_factory=plp_settings.Settings)
 
     @property
     def secure_cookies(self) -> bool:
@@ -36,5 +38,9 @@ class Settings:
 
 
 def from_env(target: str | None, base_url: str | None) -> Settings:
-    return Settings(db=Database(target), base_url=base_url or os.environ.get("PLP_BASE_URL") or None,
-                    today_override=os.environ.get("PLP_WEB_TODAY") or None)
+    # A fresh read, not plp.settings.current(): `plp serve` sets PLP_DB for the app after
+    # its own command's settings were read.
+    env = plp_settings.Settings.from_env()
+    with plp_settings.using(env):
+        db = Database(target)
+    return Settings(db=db, base_url=base_url or env.base_url, today_override=env.web_today, env=env)

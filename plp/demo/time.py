@@ -1,4 +1,4 @@
-"""``plp demo``, the moves time makes: a conditional approval that lapses into hold,
+"""Chapter: the moves time makes: a conditional approval that lapses into hold,
 and the data centre's first benefit review.
 
 The check's moves run as they would from ``plp scheduler run`` (the actor is
@@ -8,16 +8,15 @@ demo sends no mail.
 
 from __future__ import annotations
 
-from plp.demo import Story, _d
-from plp.demo_region import _at
+from plp.demo.narrator import Story, day, noon, say
 
 
-def _moves(story: Story, day: str) -> list[dict]:
+def _moves(story: Story, when: str) -> list[dict]:
     from plp.notify import Channels
     from plp.services.timed_apply import run
 
     quiet = Channels(smtp_url=None, mail_from="plp@localhost", webhook_url=None)
-    rows = run(story.db, now=_at(day), dry_run=False, channels=quiet).rows
+    rows = run(story.db, now=noon(when), dry_run=False, channels=quiet).rows
     return [r for r in rows if r["channel"] == "move" and r["status"] == "applied"]
 
 
@@ -27,7 +26,7 @@ def conditional_approval(story: Story) -> None:
 
     db = story.db
     leader, sponsor = "Anne Gro Homme", "Ingrid Aasen"
-    print("Charging points for business vehicles (lading): a go on condition.")
+    say("Charging points for business vehicles (lading): a go on condition.")
     projects.create_project(db, code="lading", name="Ladenettverk for næringstransport", workflow="plp",
                             owners=["Kristiansand:A", "Iveland:C"], phase="pre_project", actor=sponsor)
     team.assign_role(db, code="lading", person=sponsor, role="sponsor", actor=sponsor)
@@ -36,12 +35,12 @@ def conditional_approval(story: Story) -> None:
     team.add_goal(db, code="lading", level="result", text="Tolv hurtigladarar langs E18 og RV9", actor=leader)
     for item in ("project_plan", "budget_financing", "risk_assessment", "organisation"):
         checklist.tick(db, code="lading", item=item, actor=leader)
-    for org, body, ref, day in (("Kristiansand", "bystyre", "PS 140/16", "2016-10-19"),
-                                ("Iveland", "kommunestyre", "PS 52/16", "2016-10-27")):
-        anchoring.record(db, code="lading", org=org, body=body, ref=ref, date=_d(day), today=_d(day), actor=leader)
+    for org, body, ref, when in (("Kristiansand", "bystyre", "PS 140/16", "2016-10-19"),
+                                 ("Iveland", "kommunestyre", "PS 52/16", "2016-10-27")):
+        anchoring.record(db, code="lading", org=org, body=body, ref=ref, date=day(when), today=day(when), actor=leader)
     condition = "Iveland stadfestar finansieringa av sin del i budsjettet for 2017"
-    decisions.decide(db, code="lading", outcome="go", by=sponsor, date=_d("2016-11-10"), today=_d("2016-11-10"),
-                     conditions=[(condition, _d("2017-03-01"))], note="Hovudprosjektet vert starta, på vilkår.",
+    decisions.decide(db, code="lading", outcome="go", by=sponsor, date=day("2016-11-10"), today=day("2016-11-10"),
+                     conditions=[(condition, day("2017-03-01"))], note="Hovudprosjektet vert starta, på vilkår.",
                      actor=sponsor)
     story.tell("2016-11-10", f"BP2: go, on condition that \"{condition}\" by 2017-03-01.")
     for move in _moves(story, "2017-03-02"):
@@ -57,14 +56,14 @@ def benefit_review(story: Story) -> None:
     from plp.services import conditions, projects
 
     db = story.db
-    print("Half a year later: the data centre's benefit follow-up.")
+    say("Half a year later: the data centre's benefit follow-up.")
     for move in _moves(story, "2018-03-01"):
         if move["kind"] == "benefit_review":
             story.tell("2018-03-01", f"The check opens benefit review {move['item']} of vdc; the sponsor is reminded.")
-    goal = next(g for g in projects.show_project(db, code="vdc", today=_d("2018-03-01")).goals
+    goal = next(g for g in projects.show_project(db, code="vdc", today=day("2018-03-01")).goals
                 if g.level == "effect")
     conditions.benefit_record(db, code="vdc", goal_id=goal.id, review=1, achieved="partly",
-                              value="To av fem planlagde leigetakarar er etablerte", today=_d("2018-03-05"),
+                              value="To av fem planlagde leigetakarar er etablerte", today=day("2018-03-05"),
                               actor="Hanne Bakken")
     story.tell("2018-03-05", "Hanne Bakken records it: partly achieved (two of five tenants). "
                              "Reviews at 12 and 24 months follow.")
