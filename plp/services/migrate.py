@@ -42,6 +42,7 @@ from typing import Any
 from sqlmodel import select
 
 from plp import permissions
+from plp.actor import Actor
 from plp import engine
 from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, InvalidTransition
@@ -51,7 +52,7 @@ from plp.services.common import commit_change, ensure_open, facts_of, get_projec
 from plp.workflow import Workflow
 
 
-def migrate_project(db: Database, *, code: str, to_version: int, actor: str,
+def migrate_project(db: Database, *, code: str, to_version: int, actor: Actor,
                     dry_run: bool = False) -> dict[str, Any]:
     """Move project ``code`` to version ``to_version`` of its workflow, or refuse clearly.
 

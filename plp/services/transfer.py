@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Integer, delete, func, insert, select, text
 
+from plp.actor import Actor
 from plp.db import HEAD_REVISION, Database
 from plp.errors import InvalidInput, PlpError
 
@@ -132,18 +133,51 @@ def _typed(table: Any, rows: Any) -> list[dict[str, Any]]:
     if not isinstance(rows, list):
         raise InvalidInput(f"damaged export: table {table.name} is not a list")
     clean = []
+    flags = {c.name: c.default.arg for c in table.columns
+             if c.default is not None and c.default.is_scalar and isinstance(c.default.arg, bool)}
     for i, row in enumerate(rows):
         if not isinstance(row, dict):
             raise InvalidInput(f"damaged export: row {i + 1} of {table.name} is not an object")
         extra = set(row) - set(table.columns.keys())
         if extra:
             raise InvalidInput(f"damaged export: {table.name} has unknown column(s) {', '.join(sorted(extra))}")
+        if isinstance(row, dict):  # a flag an older export does not carry (person.is_admin) takes its default
+            row = {**flags, **row}
         clean.append({c.name: _in(row.get(c.name), c, f"{table.name} row {i + 1} column {c.name}")
                       for c in table.columns if c.name in row or not c.nullable})
     return clean
 
 
-def import_json(db: Database, *, path: str, actor: str) -> dict[str, int]:
+def _check_importer(uow: Any, people: list[dict[str, Any]]) -> None:
+    """Import makes a whole database: refused unless the acting person administers the imported one.
+
+    The target is empty, so the front end could not resolve anyone there; the acting
+    person is looked up among the imported people instead: the person linked to this
+    PostgreSQL connection's login role, else the one ``--as``/``PLP_USER`` names (name,
+    email or id). An export with no administrator (made before there were any) is
+    imported as before.
+    """
+    from plp.errors import NotAllowed
+    from plp.services.identity import login_role
+
+    admins = [p for p in people if p.get("is_admin")]
+    actor = uow.identity
+    if not admins or actor.is_system:
+        return
+    role = login_role(uow)
+    person = next((p for p in people if role and p.get("db_role") == role), None)
+    if person is None:
+        ref = actor.name.strip()
+        named = [p for p in people if str(p["id"]) == ref or (p.get("email") or "").lower() == ref.lower()
+                 or p["name"] == ref]
+        person = named[0] if len(named) == 1 else None
+    if person is None or not person.get("is_admin"):
+        names = ", ".join(sorted(p["name"] for p in admins))
+        raise NotAllowed(f"{actor.name} may not import this database: that needs one of its administrators "
+                         f"({names}), acting with --as or, on PostgreSQL, by their login role")
+
+
+def import_json(db: Database, *, path: str, actor: Actor) -> dict[str, int]:
     """Check the whole file (see :mod:`plp.services.import_checks`), then write it in one transaction."""
     from plp.services.import_checks import check_export
 
@@ -160,6 +194,7 @@ def import_json(db: Database, *, path: str, actor: str) -> dict[str, int]:
     check_export(rows, path)  # everything is checked before anything is written
     counts: dict[str, int] = {}
     with db.unit(actor) as uow:
+        _check_importer(uow, rows["person"])
         conn = uow.session.connection()
         for table in _tables():
             if table.name == "audit_head":  # a new database has its (empty) chain head
