@@ -33,7 +33,7 @@ class Person(SQLModel, table=True):
     # Identity (plp/actor.py): an administrator of this database, and the PostgreSQL
     # login role that identifies this person when they connect (``plp person login``).
     is_admin: bool = False
-    db_role: str | None = Field(default=None, unique=True)
+    db_role: str | None = Field(default=None, unique=True, index=True)
 
 
 class WorkflowDef(SQLModel, table=True):
@@ -68,7 +68,7 @@ class Project(SQLModel, table=True):
     created_by: str
     # The creator as a person (None: created by a name that matched nobody); the
     # creator rule of plp/permissions.py compares this id, never the name.
-    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_by_id: int | None = None  # a person id (no foreign key: people are never deleted)
     # Time rules (plp/services/timed.py): a hold's start and review date, when the
     # hold was found dormant, and the benefit follow-up after completion (open|closed).
     held_on: dt.date | None = None

@@ -20,15 +20,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('person', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('is_admin', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.add_column(sa.Column('db_role', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
-        batch_op.create_unique_constraint('uq_person_db_role', ['db_role'])
-    with op.batch_alter_table('project', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('created_by_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key('fk_project_created_by_id_person', 'person', ['created_by_id'], ['id'])
-    with op.batch_alter_table('event', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('actor_id', sa.Integer(), nullable=True))
+    # Plain ADD COLUMN, no batch copy: recreating person or project would trip the
+    # foreign keys that point at them on SQLite.
+    op.add_column('person', sa.Column('is_admin', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('person', sa.Column('db_role', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+    op.create_index('ix_person_db_role', 'person', ['db_role'], unique=True)
+    op.add_column('project', sa.Column('created_by_id', sa.Integer(), nullable=True))
+    op.add_column('event', sa.Column('actor_id', sa.Integer(), nullable=True))
     _backfill_creators()
 
 
@@ -48,9 +46,8 @@ def downgrade() -> None:
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.drop_column('actor_id')
     with op.batch_alter_table('project', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_project_created_by_id_person', type_='foreignkey')
         batch_op.drop_column('created_by_id')
+    op.drop_index('ix_person_db_role', table_name='person')
     with op.batch_alter_table('person', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_person_db_role', type_='unique')
         batch_op.drop_column('db_role')
         batch_op.drop_column('is_admin')

@@ -86,7 +86,7 @@ def test_a_stale_version_loses_with_a_clear_error_and_writes_nothing(db, db_path
     """Two people read the project; the first to write wins, the second is told."""
     for item in ("idea_sketch", "owners_identified"):
         checklist.tick(db, code="vdc", item=item, actor=T)
-    with db.unit("Kari Nordmann") as first, db.unit("Ola Nordmann") as second:
+    with db.unit(acting(db, "Kari Nordmann")) as first, db.unit(acting(db, "Ola Nordmann")) as second:
         p1 = get_project(first, "vdc")
         p2 = get_project(second, "vdc")
         assert p1.version == p2.version
