@@ -132,6 +132,31 @@ def check_admin(uow, action: str, *, open_without_admin: bool = False, own_perso
     raise NotAllowed(f"{actor.name} may not do {action}: that needs {ADMIN_RULES[action]}{hint}")
 
 
+def check_importer(uow, people: list[dict], login_role: str | None) -> None:
+    """Import makes a whole database: refused unless the acting person administers the imported one.
+
+    The target is empty, so the front end could not resolve anyone there; the acting
+    person is looked up among the imported people instead: the one linked to this
+    PostgreSQL connection's login role, else the one ``--as``/``PLP_USER`` names (name,
+    email or id). An export without administrators (made before there were any) is
+    imported as before.
+    """
+    admins = [p for p in people if p.get("is_admin")]
+    actor = uow.identity
+    if not admins or actor.is_system:
+        return
+    person = next((p for p in people if login_role and p.get("db_role") == login_role), None)
+    if person is None:
+        ref = actor.name.strip()
+        named = [p for p in people if str(p["id"]) == ref or (p.get("email") or "").lower() == ref.lower()
+                 or p["name"] == ref]
+        person = named[0] if len(named) == 1 else None
+    if person is None or not person.get("is_admin"):
+        names = ", ".join(sorted(p["name"] for p in admins))
+        raise NotAllowed(f"{actor.name} may not import this database: that needs one of its administrators "
+                         f"({names}), acting with --as or, on PostgreSQL, by their login role")
+
+
 def check(uow, action: str, project, *, holders: dict[str, set[int]] | None = None,
           responsible_id: int | None = None) -> None:
     """Refuse ``action`` on ``project`` unless the acting person may do it.

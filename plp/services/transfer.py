@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Integer, delete, func, insert, select, text
 
+from plp import permissions
 from plp.actor import Actor
 from plp.db import HEAD_REVISION, Database
 from plp.errors import InvalidInput, PlpError
@@ -148,37 +149,9 @@ def _typed(table: Any, rows: Any) -> list[dict[str, Any]]:
     return clean
 
 
-def _check_importer(uow: Any, people: list[dict[str, Any]]) -> None:
-    """Import makes a whole database: refused unless the acting person administers the imported one.
-
-    The target is empty, so the front end could not resolve anyone there; the acting
-    person is looked up among the imported people instead: the person linked to this
-    PostgreSQL connection's login role, else the one ``--as``/``PLP_USER`` names (name,
-    email or id). An export with no administrator (made before there were any) is
-    imported as before.
-    """
-    from plp.errors import NotAllowed
-    from plp.services.identity import login_role
-
-    admins = [p for p in people if p.get("is_admin")]
-    actor = uow.identity
-    if not admins or actor.is_system:
-        return
-    role = login_role(uow)
-    person = next((p for p in people if role and p.get("db_role") == role), None)
-    if person is None:
-        ref = actor.name.strip()
-        named = [p for p in people if str(p["id"]) == ref or (p.get("email") or "").lower() == ref.lower()
-                 or p["name"] == ref]
-        person = named[0] if len(named) == 1 else None
-    if person is None or not person.get("is_admin"):
-        names = ", ".join(sorted(p["name"] for p in admins))
-        raise NotAllowed(f"{actor.name} may not import this database: that needs one of its administrators "
-                         f"({names}), acting with --as or, on PostgreSQL, by their login role")
-
-
 def import_json(db: Database, *, path: str, actor: Actor) -> dict[str, int]:
     """Check the whole file (see :mod:`plp.services.import_checks`), then write it in one transaction."""
+    from plp.services.identity import login_role
     from plp.services.import_checks import check_export
 
     data = load_file(path)
@@ -194,7 +167,7 @@ def import_json(db: Database, *, path: str, actor: Actor) -> dict[str, int]:
     check_export(rows, path)  # everything is checked before anything is written
     counts: dict[str, int] = {}
     with db.unit(actor) as uow:
-        _check_importer(uow, rows["person"])
+        permissions.check_importer(uow, rows["person"], login_role(uow))
         conn = uow.session.connection()
         for table in _tables():
             if table.name == "audit_head":  # a new database has its (empty) chain head

@@ -1,0 +1,180 @@
+"""Identity: who acts is a resolved person; administrators; the holes issue 10 closed.
+
+The holes are shown through the installed ``plp`` (``plp_bin``), as a user would
+meet them; the rules around them through the in-process ``cli``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import assert_one_line_error, dump, query
+
+
+@pytest.fixture
+def guarded(region, cli):
+    """The region with Kari as administrator and require-identity on."""
+    region("--as", "Kari Nordmann", "init", "--admin", "Kari Nordmann")
+    region("--as", "Kari Nordmann", "config", "set", "require-identity", "true")
+    return region
+
+
+def _events(db_path, kind: str) -> list[tuple]:
+    return query(db_path, "SELECT actor, actor_id, data FROM event WHERE kind = :k ORDER BY id", k=kind)
+
+
+# ------------------------------------------------------------------ the holes
+
+
+def test_a_known_person_who_is_not_an_administrator_cannot_switch_require_identity_off(guarded, plp_bin,
+                                                                                        db_path):
+    before = dump(db_path)
+    result = plp_bin("--as", "Ola Nordmann", "config", "set", "require-identity", "false")
+    assert_one_line_error(result, contains="that needs an administrator")
+    assert dump(db_path) == before
+    assert plp_bin("--as", "kari@example.no", "config", "set", "require-identity", "false").code == 0
+
+
+def test_a_known_person_cannot_add_a_puppet_to_an_owner_organisation(guarded, plp_bin, db_path):
+    before = dump(db_path)
+    result = plp_bin("--as", "Ola Nordmann", "person", "add", "Dukke", "--org", "Vennesla")
+    assert_one_line_error(result, contains="that needs an administrator")
+    assert dump(db_path) == before
+    assert plp_bin("--as", "Ola Nordmann", "person", "add", "Utan Org").code == 0  # no organisation: no power
+    assert plp_bin("--as", "Kari Nordmann", "person", "add", "Ny Rådgjevar", "--org", "Vennesla").code == 0
+
+
+def test_nobody_but_the_respondent_or_an_administrator_replaces_a_trust_answer(region, plp_bin, db_path):
+    region("--as", "Kari Nordmann", "init", "--admin", "Kari Nordmann")
+    answer = ["trust", "record", "--round", "2026", "--respondent", "Per Leiar", "--date", "2026-01-05",
+              "--now", "2026-01-05"]
+    assert plp_bin("--as", "Per Leiar", *answer, "--scores", "4,4,4,4,4").code == 0
+    before = dump(db_path)
+    result = plp_bin("--as", "Ola Nordmann", *answer, "--scores", "1,1,1,1,1", "--replace")
+    assert_one_line_error(result, contains="that needs the respondent or an administrator")
+    assert dump(db_path) == before
+    assert plp_bin("--as", "Per Leiar", *answer, "--scores", "5,4,4,4,4", "--replace").code == 0
+    assert plp_bin("--as", "Kari Nordmann", *answer, "--scores", "3,4,4,4,4", "--replace").code == 0
+
+
+def test_import_needs_an_administrator_of_the_imported_database(region, plp_bin, tmp_path):
+    region("--as", "Kari Nordmann", "init", "--admin", "Kari Nordmann")
+    export = tmp_path / "region.json"
+    assert plp_bin("export", "json", "--output", str(export)).code == 0
+    target = tmp_path / "copy.db"
+    assert plp_bin("--db", str(target), "init").code == 0
+    before = dump(target)
+    result = plp_bin("--db", str(target), "--as", "Ola Nordmann", "import", "json", str(export))
+    assert_one_line_error(result, contains="needs one of its administrators (Kari Nordmann)")
+    assert dump(target) == before
+    result = plp_bin("--db", str(target), "--as", "kari@example.no", "import", "json", str(export))
+    assert result.code == 0, result.err
+    admins = json.loads(plp_bin("--db", str(target), "admin", "list", "--json").out)
+    assert [a["name"] for a in admins] == ["Kari Nordmann"]
+    assert plp_bin("--db", str(target), "audit", "verify").code == 0
+
+
+# ------------------------------------------------------------ administrators
+
+
+def test_init_admin_makes_the_first_administrator_and_only_the_first(region, cli, db_path):
+    result = cli("init", "--admin", "ola@example.no")
+    assert result.code == 0 and "Ola Nordmann is an administrator" in result.err + result.out
+    assert cli("init", "--admin", "Ola Nordmann").code == 0  # again: nothing changes
+    before = dump(db_path)
+    assert_one_line_error(cli("init", "--admin", "Kari Nordmann"), contains="already has an administrator")
+    assert_one_line_error(cli("init", "--admin", "Nobody Known"), contains="already has an administrator")
+    assert dump(db_path) == before
+    assert [a["name"] for a in json.loads(cli("admin", "list", "--json").out)] == ["Ola Nordmann"]
+
+
+def test_init_admin_with_an_email_adds_the_administrator_to_a_new_database(cli, tmp_path):
+    target = str(tmp_path / "new.db")
+    result = cli("--db", target, "init", "--admin", "Åse Æsir", "--admin-email", "ase@example.no")
+    assert result.code == 0, result.err
+    admins = json.loads(cli("--db", target, "admin", "list", "--json").out)
+    assert [(a["name"], a["email"]) for a in admins] == [("Åse Æsir", "ase@example.no")]
+    assert cli("--db", target, "audit", "verify").code == 0
+
+
+def test_only_an_administrator_grants_and_the_last_one_cannot_be_revoked(guarded, cli, db_path):
+    before = dump(db_path)
+    assert_one_line_error(cli("--as", "Ola Nordmann", "admin", "grant", "Ola Nordmann"),
+                          contains="that needs an administrator")
+    assert_one_line_error(cli("--as", "Kari Nordmann", "admin", "revoke", "Kari Nordmann"),
+                          contains="last administrator")
+    assert dump(db_path) == before
+    guarded("--as", "Kari Nordmann", "admin", "grant", "Ola Nordmann")
+    guarded("--as", "Ola Nordmann", "admin", "revoke", "Kari Nordmann")
+    assert [a["name"] for a in json.loads(cli("admin", "list", "--json").out)] == ["Ola Nordmann"]
+    granted = _events(db_path, "admin_granted")
+    assert [(actor, json.loads(data)["person"]) for actor, _, data in granted] == [
+        ("init", "Kari Nordmann"), ("Kari Nordmann", "Ola Nordmann")]
+    assert [r[0] for r in _events(db_path, "admin_revoked")] == ["Ola Nordmann"]
+    assert cli("audit", "verify").code == 0
+
+
+def test_settings_stay_open_while_a_database_has_no_administrator(region, cli):
+    region("--as", "Ola Nordmann", "config", "set", "require-identity", "true")
+    region("--as", "Per Leiar", "config", "set", "require-identity", "false")
+    assert json.loads(cli("config", "show", "--json").out)["settings"] == {"require-identity": "false"}
+
+
+def test_config_show_lists_the_administrator_rules(cli):
+    shown = json.loads(cli("config", "show", "--json").out)
+    rules = {r["action"]: r["who"] for r in shown["permissions"]}
+    assert rules["trust.answer"] == "the respondent or an administrator"
+    assert rules["setting.change"].startswith("an administrator")
+    assert "import" in rules and "admin.grant" in rules
+
+
+# ---------------------------------------------------------- resolving names
+
+
+def test_an_ambiguous_acting_name_is_an_error(region, cli, db_path):
+    region("person", "add", "Ola Nordmann", "--email", "ola2@example.no")
+    before = dump(db_path)
+    assert_one_line_error(cli("--as", "Ola Nordmann", "org", "add", "Birkenes"),
+                          contains="2 people are called 'Ola Nordmann'; use the email or id")
+    assert dump(db_path) == before
+    assert cli("--as", "ola2@example.no", "org", "add", "Birkenes").code == 0
+
+
+def test_events_record_the_acting_persons_name_and_id(region, db_path):
+    region("--as", "kari@example.no", "org", "add", "Birkenes")
+    [(actor, actor_id, _)] = _events(db_path, "org_added")[-1:]
+    kari = query(db_path, "SELECT id FROM person WHERE email = 'kari@example.no'")[0][0]
+    assert (actor, actor_id) == ("Kari Nordmann", kari)
+
+
+def test_the_creator_rule_compares_the_person_not_the_name(region, cli, db_path):
+    region("--as", "Per Leiar", "project", "create", "ny", "Ny", "--workflow", "plp", "--owner", "Vennesla")
+    region("person", "add", "Per Leiar", "--email", "per2@example.no", "--org", "Vennesla")
+    before = dump(db_path)
+    assert_one_line_error(cli("--as", "per2@example.no", "role", "assign", "ny", "Kari Nordmann", "sponsor"),
+                          contains="that needs the sponsor")
+    assert dump(db_path) == before
+    creator = query(db_path, "SELECT id FROM person WHERE name = 'Per Leiar' AND email IS NULL")[0][0]
+    assert query(db_path, "SELECT created_by_id FROM project WHERE code = 'ny'") == [(creator,)]
+    region("--as", str(creator), "role", "assign", "ny", "Kari Nordmann", "sponsor")
+
+
+def test_a_new_person_can_act_at_once_in_the_same_process(region, cli, db_path):
+    """No process-wide cache: a name added a moment ago is a known person for the next command."""
+    region("--as", "Nora Ny", "org", "add", "Birkenes")
+    region("person", "add", "Nora Ny", "--org", "Vennesla")
+    region("--as", "Nora Ny", "org", "add", "Lillesand")
+    nora = query(db_path, "SELECT id FROM person WHERE name = 'Nora Ny'")[0][0]
+    assert [(a, i) for a, i, _ in _events(db_path, "org_added")[-2:]] == [("Nora Ny", None), ("Nora Ny", nora)]
+
+
+# ------------------------------------------------- require-identity defaults
+
+
+def test_a_new_sqlite_database_starts_with_require_identity_off(cli, tmp_path):
+    target = str(tmp_path / "fresh.db")
+    assert cli("--db", target, "init").code == 0
+    assert json.loads(cli("--db", target, "config", "show", "--json").out)["settings"] == {
+        "require-identity": "false"}
