@@ -129,7 +129,8 @@ def check_admin(uow, action: str, *, open_without_admin: bool = False, own_perso
         require_identity(uow)
         return
     hint = "" if has_admin(uow) else "; this database has none yet: make one with 'plp init --admin PERSON'"
-    raise NotAllowed(f"{actor.name} may not do {action}: that needs {ADMIN_RULES[action]}{hint}")
+    who = actor.name if actor.identified else f"'{actor.name}' (not a known person here)"
+    raise NotAllowed(f"{who} may not do {action}: that needs {ADMIN_RULES[action]}{hint}")
 
 
 def check_importer(uow, people: list[dict], login_role: str | None) -> None:

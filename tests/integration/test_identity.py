@@ -178,3 +178,91 @@ def test_a_new_sqlite_database_starts_with_require_identity_off(cli, tmp_path):
     assert cli("--db", target, "init").code == 0
     assert json.loads(cli("--db", target, "config", "show", "--json").out)["settings"] == {
         "require-identity": "false"}
+
+
+# ------------------------------------------------------------- PostgreSQL
+
+def _pg(pg_server):
+    if pg_server is None:
+        pytest.skip("needs PostgreSQL (PLP_TEST_BACKEND=postgresql)")
+    return pg_server
+
+
+def _fresh_pg_database(pg_server, name: str) -> str:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    admin, base = _pg(pg_server)
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    return make_url(base + f"/{name}").render_as_string(hide_password=False)
+
+
+def test_a_new_postgresql_database_starts_with_require_identity_on(pg_server, cli):
+    target = _fresh_pg_database(pg_server, "plp_fresh_identity")
+    result = cli("--db", target, "init", "--admin", "Kari Nordmann", "--admin-email", "kari@example.no")
+    assert result.code == 0, result.err
+    assert json.loads(cli("--db", target, "config", "show", "--json").out)["settings"] == {
+        "require-identity": "true"}
+    assert_one_line_error(cli("--db", target, "--as", "nobody", "org", "add", "Vennesla"),
+                          contains="requires a known acting person")
+    assert cli("--db", target, "--as", "Kari Nordmann", "org", "add", "Vennesla").code == 0
+    assert cli("--db", target, "audit", "verify").code == 0
+
+
+@pytest.fixture
+def login_role(pg_server, db_path):
+    """A second PostgreSQL login role ('kari_login') that may use this test's database; its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin, _ = _pg(pg_server)
+    url = make_url(db_path)
+    with admin.connect() as conn:
+        conn.execute(text("DROP ROLE IF EXISTS kari_login"))
+        conn.execute(text("CREATE ROLE kari_login LOGIN PASSWORD 'kari-secret-pw'"))
+        conn.execute(text(f'GRANT ALL ON DATABASE "{url.database}" TO kari_login'))
+    engine = create_engine(db_path, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:  # the tables belong to the test's own role
+        conn.execute(text("GRANT ALL ON ALL TABLES IN SCHEMA public TO kari_login"))
+        conn.execute(text("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO kari_login"))
+    engine.dispose()
+    yield url.set(username="kari_login", password="kari-secret-pw").render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'REVOKE ALL ON DATABASE "{url.database}" FROM kari_login'))
+
+
+def test_on_postgresql_the_login_role_is_the_acting_person_and_as_cannot_claim_another(region, cli, db_path,
+                                                                                      login_role):
+    region("init", "--admin", "Ola Nordmann")
+    region("--as", "Ola Nordmann", "config", "set", "require-identity", "true")
+    region("--as", "Ola Nordmann", "person", "login", "Kari Nordmann", "--db-role", "kari_login")
+    # Kari connects with her own role: she is Kari, whatever PLP_USER says
+    result = cli("--db", login_role, "org", "add", "Birkenes")
+    assert result.code == 0, result.err
+    assert _events(db_path, "org_added")[-1][:1] == ("Kari Nordmann",)
+    before = dump(db_path)
+    assert_one_line_error(cli("--db", login_role, "--as", "Ola Nordmann", "org", "add", "Lillesand"),
+                          contains="connected as database role kari_login, which is Kari Nordmann")
+    assert dump(db_path) == before
+    assert cli("--db", login_role, "--as", "Kari Nordmann", "org", "add", "Lillesand").code == 0
+    # once logins are linked, a connection whose role is linked to nobody is nobody known
+    assert_one_line_error(cli("--as", "Ola Nordmann", "org", "add", "Grimstad"),
+                          contains="requires a known acting person")
+
+
+@pytest.mark.sqlite_only  # on PostgreSQL the first link makes the test's own unlinked connection nobody (see above)
+def test_person_login_needs_an_administrator_and_can_be_cleared(guarded, cli, db_path):
+    before = dump(db_path)
+    assert_one_line_error(cli("--as", "Ola Nordmann", "person", "login", "Ola Nordmann", "--db-role", "ola"),
+                          contains="that needs an administrator")
+    assert_one_line_error(cli("--as", "Kari Nordmann", "person", "login", "Ola Nordmann"),
+                          contains="either --db-role ROLE or --clear")
+    assert dump(db_path) == before
+    guarded("--as", "Kari Nordmann", "person", "login", "Ola Nordmann", "--db-role", "ola")
+    assert_one_line_error(cli("--as", "Kari Nordmann", "person", "login", "Per Leiar", "--db-role", "ola"),
+                          contains="already linked to Ola Nordmann")
+    guarded("--as", "Kari Nordmann", "person", "login", "Ola Nordmann", "--clear")
+    assert query(db_path, "SELECT db_role FROM person WHERE name = 'Ola Nordmann'") == [(None,)]
+    assert [json.loads(d)["db_role"] for _, _, d in _events(db_path, "person_login_set")] == ["ola"]
