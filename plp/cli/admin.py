@@ -33,9 +33,8 @@ def admin_grant(ctx: typer.Context, person: str = typer.Argument(..., help="Name
     from plp.services.admins import grant
 
     st = state(ctx)
-    person_name = person
     changed = grant(st.db, person=person, actor=st.actor)
-    say(f"{person_name} is now an administrator." if changed else f"{person_name} is already an administrator.")
+    say(f"{person} is now an administrator." if changed else f"{person} is already an administrator.")
 
 
 @admin_app.command("revoke")

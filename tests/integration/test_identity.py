@@ -266,3 +266,12 @@ def test_person_login_needs_an_administrator_and_can_be_cleared(guarded, cli, db
     guarded("--as", "Kari Nordmann", "person", "login", "Ola Nordmann", "--clear")
     assert query(db_path, "SELECT db_role FROM person WHERE name = 'Ola Nordmann'") == [(None,)]
     assert [json.loads(d)["db_role"] for _, _, d in _events(db_path, "person_login_set")] == ["ola"]
+
+
+def test_the_web_turns_a_session_into_an_actor_in_one_place():
+    from plp.actor import Actor
+    from plp.services.signin import SessionPerson
+    from plp.web.auth import actor_of
+
+    person = SessionPerson(session_id=7, person_id=3, name="Kari «K» Nordmann", email=None, lang=None)
+    assert actor_of(person) == Actor("Kari «K» Nordmann", 3, "web-session")
