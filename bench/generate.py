@@ -18,6 +18,7 @@ import time
 
 from sqlalchemy import insert
 
+from plp.actor import system
 from plp.audit import GENESIS, audit_key, event_hash, is_keyed
 from plp.db import Database, utcnow
 from plp.models import (
@@ -51,7 +52,7 @@ def generate(target: str, *, projects: int, milestones: int = 20, seed: int = 1,
     now = utcnow()
     db = Database(target, create=True)  # a new file, as plp init makes it
     wf, path = find("plp")
-    with db.unit("bench") as uow:
+    with db.unit(system("bench")) as uow:
         uow.end_read()
         wdef = wfservice.register(uow, wf, path)
         uow.commit()

@@ -97,6 +97,7 @@ RAW_CHECK_PG = RAW_CHECK_SQLITE.replace("CAST(julianday(m.due) - julianday(:toda
 DECISIONS = """
 import datetime as dt
 from sqlalchemy import text
+from plp.actor import system
 from plp.db import Database
 from plp.services.decisions import decide
 db = Database({target!r})
@@ -108,7 +109,7 @@ day = dt.date.today()
 start = time.perf_counter()
 for n in range({count}):
     code, sponsor = sponsors[n % len(sponsors)]
-    decide(db, code=code, outcome="rework", by=sponsor, date=day, today=day, actor="bench")
+    decide(db, code=code, outcome="rework", by=sponsor, date=day, today=day, actor=system("bench"))
 elapsed = time.perf_counter() - start
 """
 

@@ -27,13 +27,14 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from plp.actor import SYSTEM, Actor
 from plp.errors import ConcurrentChange, PlpError, SchemaOutdated
 from plp.files import PRIVATE
 from plp.redact import password_in, redact, remember_secret
 from plp.settings import current
 
 #: The Alembic revision the models correspond to; a test keeps this true.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 DEFAULT_DB = "plp.db"
 
@@ -45,14 +46,6 @@ _WRITING: ContextVar[bool] = ContextVar("plp_writing", default=False)
 #: transaction. The crash tests SIGKILL it there; the backup test copies the database
 #: meanwhile. Once it has paused, the process never looks again.
 _PAUSED_ONCE = False
-
-#: ``--as`` text -> the name recorded on events, per database; cleared when people change.
-_ACTORS: dict[tuple[str, str], tuple[str, int | None]] = {}
-
-
-def forget_actors() -> None:
-    _ACTORS.clear()
-
 
 def resolve_target(target: str | None) -> URL:
     """A SQLAlchemy URL from ``--db``, ``PLP_DB`` or the default ``plp.db``.
@@ -122,6 +115,8 @@ class Database:
         #: The URL as text without its password: for messages and prefix checks, never to connect with.
         self.url: str = self.sa_url.render_as_string(hide_password=True)
         self.create = create
+        #: True when opening this target created the schema (a new database), for ``plp init``.
+        self.created_schema = False
         self._engine: Engine | None = None
         self._migrated = False
 
@@ -234,7 +229,8 @@ class Database:
     def migrate(self) -> bool:
         """Bring the schema to the head revision; True if anything was applied."""
         self._migrated = False
-        if self.current_revision() == HEAD_REVISION:
+        revision = self.current_revision()
+        if revision == HEAD_REVISION:
             return False
         from plp import migrations
 
@@ -246,11 +242,18 @@ class Database:
                 return False
             raise PlpError(f"cannot migrate database {self.display}: {_first_line(e)}") from None
         self._migrated = True
+        self.created_schema = revision is None
         return True
 
     @contextmanager
-    def unit(self, actor: str = "system") -> Iterator["UnitOfWork"]:
-        """A unit of work: nothing is kept unless :meth:`UnitOfWork.commit` is called."""
+    def unit(self, actor: Actor = SYSTEM) -> Iterator["UnitOfWork"]:
+        """A unit of work: nothing is kept unless :meth:`UnitOfWork.commit` is called.
+
+        ``actor`` was resolved by the front end (plp/cli/state.py, plp/web/auth.py);
+        the unit records it on every event and never looks a name up itself.
+        """
+        if not isinstance(actor, Actor):
+            raise TypeError(f"db.unit() takes an Actor, not {type(actor).__name__}")
         session = Session(self.engine, expire_on_commit=False, autoflush=False)
         uow = UnitOfWork(session, actor)
         token = _WRITING.set(False)
@@ -282,35 +285,20 @@ def _first_line(e: BaseException) -> str:
 class UnitOfWork:
     """A session plus the two things every change needs: the version guard and the event."""
 
-    def __init__(self, session: Session, actor: str):
+    def __init__(self, session: Session, actor: Actor):
         self.session = session
-        self._raw_actor = actor
-        self._actor: tuple[str, int | None] | None = None
+        self.identity = actor
         self.cache: dict[Any, Any] = {}  # facts that cannot change within this unit of work
 
     @property
     def actor(self) -> str:
-        """The acting person's name when ``--as`` names a known person, else the text given."""
-        return self._resolve()[0]
+        """The name the history records for the acting person (or plp itself)."""
+        return self.identity.name
 
     @property
     def actor_person_id(self) -> int | None:
-        """The acting person's id, or None when ``--as`` names nobody known."""
-        return self._resolve()[1]
-
-    def _resolve(self) -> tuple[str, int | None]:
-        if self._actor is None:
-            key = (str(self.session.get_bind().url), self._raw_actor)
-            self._actor = _ACTORS.get(key)
-            if self._actor is None:
-                from plp.services.common import find_person
-
-                try:
-                    person = find_person(self, self._raw_actor)
-                except PlpError:  # ambiguous: keep what was given
-                    person = None
-                self._actor = _ACTORS[key] = (person.name, person.id) if person else (self._raw_actor, None)
-        return self._actor
+        """The acting person's id, or None when the actor is nobody known (or plp itself)."""
+        return self.identity.person_id
 
     # The read half ends before the write half begins: a write transaction that
     # starts with the guarded UPDATE never works on a stale SQLite snapshot.
@@ -379,8 +367,8 @@ class UnitOfWork:
         at = utcnow()
         text = json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
         digest = event_hash(prev, at, self.actor, kind, project_id, text, key)
-        event_id = self.insert(Event, at=at, actor=self.actor, kind=kind, project_id=project_id, data=text,
-                               prev_hash=prev, hash=digest)
+        event_id = self.insert(Event, at=at, actor=self.actor, actor_id=self.actor_person_id, kind=kind,
+                               project_id=project_id, data=text, prev_hash=prev, hash=digest)
         head = AuditHead.__table__
         if not head_exists:
             self.insert(AuditHead, id=1, last_event_id=event_id, last_hash=digest)

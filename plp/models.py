@@ -30,6 +30,10 @@ class Person(SQLModel, table=True):
     phone: str | None = None
     org_id: int | None = Field(default=None, foreign_key="org.id")
     lang: str | None = None  # nn|nb|en for messages; None: nynorsk
+    # Identity (plp/actor.py): an administrator of this database, and the PostgreSQL
+    # login role that identifies this person when they connect (``plp person login``).
+    is_admin: bool = False
+    db_role: str | None = Field(default=None, unique=True, index=True)
 
 
 class WorkflowDef(SQLModel, table=True):
@@ -62,6 +66,9 @@ class Project(SQLModel, table=True):
     ready_since: dt.datetime | None = None
     created_at: dt.datetime
     created_by: str
+    # The creator as a person (None: created by a name that matched nobody); the
+    # creator rule of plp/permissions.py compares this id, never the name.
+    created_by_id: int | None = None  # a person id (no foreign key: people are never deleted)
     # Time rules (plp/services/timed.py): a hold's start and review date, when the
     # hold was found dormant, and the benefit follow-up after completion (open|closed).
     held_on: dt.date | None = None
@@ -157,6 +164,9 @@ class Event(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(index=True)
     actor: str
+    # The acting person's id when the actor was a known person (not part of the hash:
+    # ``actor`` is the name as it was, the id says who it was).
+    actor_id: int | None = None
     kind: str
     project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
     data: str = Field(sa_column=Column(Text, nullable=False))  # JSON

@@ -1,10 +1,12 @@
 """Who may do what: one table, checked by every change.
 
-The acting person comes from ``--as`` or ``PLP_USER``. When that names a known
-person, the table below is enforced. When it does not, the change is allowed only
-while the database's ``require-identity`` setting is off (the default, so the demo
-and a first try stay simple); ``plp config set require-identity true`` makes every
-change need a known acting person.
+The acting person is an :class:`~plp.actor.Actor` the front end resolved (``--as``,
+``PLP_USER``, the login name or the PostgreSQL login role on the command line; the
+signed-in session on the web). When it is a known person, the tables below are
+enforced. When it is not, the change is allowed only while the database's
+``require-identity`` setting is off (the default for a SQLite file; a new
+PostgreSQL database starts with it on). plp itself (the system actor: init, the
+demo's setup, the scheduler) is never refused: no front end can produce it.
 """
 
 from __future__ import annotations
@@ -42,6 +44,19 @@ RULES: dict[str, Rule] = {
     "project.publish": Rule(("sponsor", "leader"), "the sponsor or the project leader", until="leader"),
 }
 
+#: What only an administrator of the database may do (``plp admin grant``), and a few
+#: rules about one's own things; keys are the actions the services check.
+ADMIN_RULES: dict[str, str] = {
+    "setting.change": "an administrator (while the database has none: as require-identity allows)",
+    "admin.grant": "an administrator (granting and revoking; the first one is made by plp init --admin)",
+    "person.login": "an administrator",
+    "person.org": "an administrator, while require-identity is on (adding a person to an organisation)",
+    "import": "an administrator of the imported database, when it has one",
+    "trust.answer": "the respondent or an administrator",
+    "password.set": "the person themselves or an administrator (while the database has none: as "
+                    "require-identity allows)",
+}
+
 REQUIRE_IDENTITY = "require-identity"
 
 
@@ -50,13 +65,14 @@ def table() -> list[tuple[str, str]]:
     return [(action, rule.text + (" (until one is assigned: the sponsor or the project's creator)"
                                   if rule.until == "leader" else
                                   " (until one is assigned: the project's creator)" if rule.until else ""))
-            for action, rule in RULES.items()]
+            for action, rule in RULES.items()] + list(ADMIN_RULES.items())
 
 
 def require_identity(uow) -> None:
     """Refuse an unknown acting person when the database requires identity."""
-    if uow.actor_person_id is None and setting(uow, REQUIRE_IDENTITY) == "true":
-        raise NotAllowed(f"'{uow.actor}' is not a known person, and this database requires a known acting "
+    actor = uow.identity
+    if not actor.is_system and not actor.identified and setting(uow, REQUIRE_IDENTITY) == "true":
+        raise NotAllowed(f"'{actor.name}' is not a known person, and this database requires a known acting "
                          f"person: use --as or PLP_USER with a person's name, email or id")
 
 
@@ -70,12 +86,86 @@ def setting(uow, key: str) -> str | None:
     return cached or None
 
 
+def has_admin(uow) -> bool:
+    from sqlmodel import select
+
+    from plp.models import Person
+
+    return uow.session.exec(select(Person.id).where(Person.is_admin == True)).first() is not None  # noqa: E712
+
+
+def is_admin(uow) -> bool:
+    """Whether the acting person is an administrator of this database (plp itself counts as one)."""
+    from plp.models import Person
+
+    actor = uow.identity
+    if actor.is_system:
+        return True
+    if not actor.identified:
+        return False
+    person = uow.session.get(Person, actor.person_id)
+    return bool(person and person.is_admin)
+
+
+def check_admin(uow, action: str, *, open_without_admin: bool = False, own_person_id: int | None = None,
+                open_without_identity: bool = False) -> None:
+    """Refuse ``action`` unless the acting person is an administrator.
+
+    ``open_without_admin``: while the database has no administrator at all, allow as
+    require-identity allows (so databases from before administrators keep working).
+    ``own_person_id``: the person the action is about, who may do it themselves.
+    ``open_without_identity``: an actor who is nobody known is let through while
+    require-identity is off, as the project rules do.
+    """
+    actor = uow.identity
+    if actor.is_system or is_admin(uow):
+        return
+    if own_person_id is not None and actor.person_id == own_person_id:
+        return
+    if open_without_identity and not actor.identified:
+        require_identity(uow)
+        return
+    if open_without_admin and not has_admin(uow):
+        require_identity(uow)
+        return
+    hint = "" if has_admin(uow) else "; this database has none yet: make one with 'plp init --admin PERSON'"
+    who = actor.name if actor.identified else f"'{actor.name}' (not a known person here)"
+    raise NotAllowed(f"{who} may not do {action}: that needs {ADMIN_RULES[action]}{hint}")
+
+
+def check_importer(uow, people: list[dict], login_role: str | None) -> None:
+    """Import makes a whole database: refused unless the acting person administers the imported one.
+
+    The target is empty, so the front end could not resolve anyone there; the acting
+    person is looked up among the imported people instead: the one linked to this
+    PostgreSQL connection's login role, else the one ``--as``/``PLP_USER`` names (name,
+    email or id). An export without administrators (made before there were any) is
+    imported as before.
+    """
+    admins = [p for p in people if p.get("is_admin")]
+    actor = uow.identity
+    if not admins or actor.is_system:
+        return
+    person = next((p for p in people if login_role and p.get("db_role") == login_role), None)
+    if person is None:
+        ref = actor.name.strip()
+        named = [p for p in people if str(p["id"]) == ref or (p.get("email") or "").lower() == ref.lower()
+                 or p["name"] == ref]
+        person = named[0] if len(named) == 1 else None
+    if person is None or not person.get("is_admin"):
+        names = ", ".join(sorted(p["name"] for p in admins))
+        raise NotAllowed(f"{actor.name} may not import this database: that needs one of its administrators "
+                         f"({names}), acting with --as or, on PostgreSQL, by their login role")
+
+
 def check(uow, action: str, project, *, holders: dict[str, set[int]] | None = None,
           responsible_id: int | None = None) -> None:
     """Refuse ``action`` on ``project`` unless the acting person may do it.
 
     ``holders`` (role -> person ids) can be passed when already read.
     """
+    if uow.identity.is_system:
+        return
     require_identity(uow)
     person_id = uow.actor_person_id
     if person_id is None:
@@ -89,7 +179,7 @@ def check(uow, action: str, project, *, holders: dict[str, set[int]] | None = No
         return
     if rule.until and not holders.get(rule.until):
         stand_ins = set(holders.get("sponsor", ())) if rule.until == "leader" else set()
-        if person_id in stand_ins or uow.actor == project.created_by:
+        if person_id in stand_ins or person_id == project.created_by_id:
             return
     if rule.owner_member and _in_owner_org(uow, project.id, person_id):
         return

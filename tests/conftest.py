@@ -122,10 +122,6 @@ def _isolated(tmp_path, monkeypatch, db_path):
     for name in ("PLP_WORKFLOW_PATH", "PLP_LANG", "PLP_SMTP_URL", "PLP_WEBHOOK_URL", "PLP_SCHEDULE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    yield
-    from plp.db import forget_actors
-
-    forget_actors()  # a later test may reuse the same database URL
 
 
 @dataclass

@@ -31,7 +31,7 @@ COMMANDS: dict[str, str] = {
     "check": "reminders", "outbox": "reminders", "scheduler": "reminders",
     "plan": "region", "measure": "region", "network": "region", "trust": "region",
     "report": "reports", "export": "reports",
-    "config": "admin", "audit": "admin", "db": "admin", "import": "admin",
+    "config": "admin", "audit": "admin", "admin": "admin", "db": "admin", "import": "admin",
     "condition": "conditions", "benefit": "conditions",
     "serve": "web",
 }

@@ -11,6 +11,7 @@ config_app = typer.Typer(help="Settings of this database, and who may do what.",
 audit_app = typer.Typer(help="Tamper evidence: the hash chain over the history.", no_args_is_help=True)
 db_app = typer.Typer(help="The database file: backups.", no_args_is_help=True)
 import_app = typer.Typer(help="Import a whole database (from 'plp export json').", no_args_is_help=True)
+admin_app = typer.Typer(help="Administrators of this database: settings, identity, import.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -18,6 +19,50 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(db_app, name="db")
     app.add_typer(import_app, name="import")
+    app.add_typer(admin_app, name="admin")
+
+
+@admin_app.command("grant")
+def admin_grant(ctx: typer.Context, person: str = typer.Argument(..., help="Name, email or id.")) -> None:
+    """Make a person an administrator of this database (administrators only).
+
+    The first administrator is made by 'plp init --admin PERSON'.
+
+    Example: plp --as kari@vennesla.kommune.no admin grant ola@iveland.kommune.no
+    """
+    from plp.services.admins import grant
+
+    st = state(ctx)
+    changed = grant(st.db, person=person, actor=st.actor)
+    say(f"{person} is now an administrator." if changed else f"{person} is already an administrator.")
+
+
+@admin_app.command("revoke")
+def admin_revoke(ctx: typer.Context, person: str = typer.Argument(..., help="Name, email or id.")) -> None:
+    """Take administration from a person (administrators only); the last one stays.
+
+    Example: plp --as kari@vennesla.kommune.no admin revoke ola@iveland.kommune.no
+    """
+    from plp.services.admins import revoke
+
+    st = state(ctx)
+    revoke(st.db, person=person, actor=st.actor)
+    say(f"{person} is no longer an administrator.")
+
+
+@admin_app.command("list")
+def admin_list(ctx: typer.Context, json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """List the administrators of this database.
+
+    Example: plp admin list --json
+    """
+    from plp.services.admins import list_admins
+
+    rows = [{"id": p.id, "name": p.name, "email": p.email, "db_role": p.db_role} for p in list_admins(state(ctx).db)]
+    if json_:
+        emit_json(rows)
+    else:
+        table([(r["id"], r["name"], r["email"], r["db_role"]) for r in rows], ["id", "name", "email", "database role"])
 
 
 @config_app.command("set")

@@ -95,6 +95,29 @@ def person_password(ctx: typer.Context, person: str = typer.Argument(..., help="
     say(f"Removed the password of {p.name}." if clear else f"Set the password of {p.name}.")
 
 
+@person_app.command("login")
+def person_login(ctx: typer.Context, person: str = typer.Argument(..., help="Name, email or id."),
+                 db_role: Optional[str] = typer.Option(None, "--db-role", metavar="ROLE",
+                                                       help="The PostgreSQL login role that is this person."),
+                 clear: bool = typer.Option(False, "--clear", help="Remove the link.")) -> None:
+    """Link a person to the PostgreSQL login role they connect with (administrators only).
+
+    Whoever connects with that role is then that person, whatever --as or PLP_USER
+    says; once any role is linked, a connection with an unlinked role identifies nobody.
+
+    Example: plp person login kari@vennesla.kommune.no --db-role kari
+    """
+    from plp.errors import InvalidInput
+    from plp.services.admins import set_login
+
+    if clear == (db_role is not None):
+        raise InvalidInput("give either --db-role ROLE or --clear")
+    st = state(ctx)
+    p = set_login(st.db, person=person, db_role=db_role, actor=st.actor)
+    say(f"{p.name} now signs in to the database as role {db_role}." if db_role
+        else f"{p.name} is no longer linked to a database role.")
+
+
 @person_app.command("list")
 def person_list(ctx: typer.Context, json_: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     """List people.

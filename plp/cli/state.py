@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from plp.actor import Actor
     from plp.db import Database
 
 
@@ -18,6 +19,7 @@ class State:
     target: str | None = None
     as_: str | None = None
     _db: "Database | None" = field(default=None, repr=False)
+    _actor: "Actor | None" = field(default=None, repr=False)
 
     @property
     def db(self) -> "Database":
@@ -32,16 +34,31 @@ class State:
         return self._db
 
     @property
-    def actor(self) -> str:
-        """``--as``, else ``PLP_USER``, else the login name."""
+    def actor(self) -> "Actor":
+        """Who is acting, resolved once per command against the database (see plp/services/identity.py).
+
+        The claim is ``--as``, else ``PLP_USER``, else the login name; on PostgreSQL a
+        login role linked to a person overrides it. Only commands that change
+        something ask, so a read never fails on an ambiguous ``--as``.
+        """
+        if self._actor is None:
+            from plp.services.identity import identify
+
+            claim, how = self.claim
+            self._actor = identify(self.db, claim, how)
+        return self._actor
+
+    @property
+    def claim(self) -> tuple[str, str]:
+        """(text, how): ``--as``, else ``PLP_USER``, else the login name."""
         if self.as_:
-            return self.as_
+            return self.as_, "cli-as"
         if os.environ.get("PLP_USER"):
-            return os.environ["PLP_USER"]
+            return os.environ["PLP_USER"], "env"
         try:
-            return getpass.getuser()
+            return getpass.getuser(), "login-name"
         except Exception:
-            return "unknown"
+            return "unknown", "login-name"
 
 
 def state(ctx: typer.Context) -> State:

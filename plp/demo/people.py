@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from plp.actor import system
 from plp.db import Database
 from plp.demo.narrator import say
 
+ADMIN = "Ingrid Aasen"  # the region's coordinator administers the database
 MUNICIPALITIES = ["Kristiansand", "Vennesla", "Songdalen", "Birkenes", "Iveland", "Lillesand", "Søgne"]
 
 ADVISERS = [  # (name, email, organisation): the business network
@@ -28,9 +30,13 @@ def directory(db: Database) -> None:
     from plp.services.directory import add_org, add_person
 
     for name in MUNICIPALITIES:
-        add_org(db, name=name, kind="municipality", actor="demo")
-    add_org(db, name="Vest-Agder fylkeskommune", kind="county", actor="demo")
-    add_org(db, name="SMARTSKOG AS", kind="company", actor="demo")
+        add_org(db, name=name, kind="municipality", actor=system("demo"))
+    add_org(db, name="Vest-Agder fylkeskommune", kind="county", actor=system("demo"))
+    add_org(db, name="SMARTSKOG AS", kind="company", actor=system("demo"))
+    from plp.services.admins import grant
+
     for name, email, org in ADVISERS + LEADERS:
-        add_person(db, name=name, email=email, org=org, lang="nn", actor="demo")
-    say(f"The business network: {len(ADVISERS)} business advisers, one from each municipality.")
+        add_person(db, name=name, email=email, org=org, lang="nn", actor=system("demo"))
+    grant(db, person=ADMIN, actor=system("demo"))
+    say(f"The business network: {len(ADVISERS)} business advisers, one from each municipality; "
+        f"{ADMIN} administers the database.")

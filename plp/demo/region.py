@@ -3,6 +3,7 @@ the business network's meeting and its two trust rounds."""
 
 from __future__ import annotations
 
+from plp.services.identity import acting
 from plp.demo.narrator import Story, day, noon, say
 from plp.demo.people import ADVISERS
 
@@ -36,23 +37,23 @@ def area_portal(story: Story) -> None:
     leader, sponsor = "Sigurd Fjeld", "Ingrid Aasen"
     say("A regional overview of business land (areal): one map of free business land in all seven municipalities.")
     projects.create_project(db, code="areal", name="Næringsarealportalen", workflow="plp",
-                            owners=["Kristiansand:A", "Lillesand:B", "Søgne:C"], phase="pre_project", actor=sponsor)
-    team.assign_role(db, code="areal", person=sponsor, role="sponsor", actor=sponsor)
-    team.assign_role(db, code="areal", person=leader, role="leader", actor=sponsor)
+                            owners=["Kristiansand:A", "Lillesand:B", "Søgne:C"], phase="pre_project", actor=acting(db, sponsor))
+    team.assign_role(db, code="areal", person=sponsor, role="sponsor", actor=acting(db, sponsor))
+    team.assign_role(db, code="areal", person=leader, role="leader", actor=acting(db, sponsor))
     team.add_goal(db, code="areal", level="effect", text="Kortare tid frå første førespurnad til etablering",
-                  indicator="dagar frå førespurnad til tomtetilbod", target="under 30", actor=leader)
+                  indicator="dagar frå førespurnad til tomtetilbod", target="under 30", actor=acting(db, leader))
     team.add_goal(db, code="areal", level="result", text="Felles kartportal over ledig næringsareal i sju kommunar",
-                  actor=leader)
+                  actor=acting(db, leader))
     for item in ("project_plan", "budget_financing", "risk_assessment", "organisation"):
-        checklist.tick(db, code="areal", item=item, actor=leader)
+        checklist.tick(db, code="areal", item=item, actor=acting(db, leader))
     story.tell("2017-05-10", "Starts in the pre-project; owners Kristiansand (A), Lillesand (B) and Søgne (C).")
     milestones.add_milestone(db, code="areal", title="Datagrunnlag frå alle sju kommunane er samla",
-                             due=day("2017-09-15"), responsible="Liv Ragnhild Skaar", actor=leader)
+                             due=day("2017-09-15"), responsible="Liv Ragnhild Skaar", actor=acting(db, leader))
     for org, body, ref, when in (("Kristiansand", "bystyre", "PS 88/17", "2017-06-14"),
                                  ("Lillesand", "formannskap", "PS 41/17", "2017-09-20")):
-        anchoring.record(db, code="areal", org=org, body=body, ref=ref, date=day(when), today=day(when), actor=leader)
+        anchoring.record(db, code="areal", org=org, body=body, ref=ref, date=day(when), today=day(when), actor=acting(db, leader))
         story.tell(when, f"{org}: {body} approves ({ref}).")
-    decisions.plan_gate(db, code="areal", date=day("2017-10-26"), today=day("2017-09-21"), actor=leader)
+    decisions.plan_gate(db, code="areal", date=day("2017-10-26"), today=day("2017-09-21"), actor=acting(db, leader))
     story.tell("2017-09-21", "BP2 is planned for 2017-10-26. Søgne has not voted yet.")
 
 
@@ -70,17 +71,17 @@ def _plan(story: Story) -> None:
 
     db = story.db
     plans.add_plan(db, code="snp", title="Strategisk næringsplan for Kristiansandregionen", period="2015-2019",
-                   now=noon("2015-01-12"), actor=PLANNER)
+                   now=noon("2015-01-12"), actor=acting(db, PLANNER))
     for title, responsible, supporting, _, _ in PLAN_MEASURES:
         plans.add_measure(db, plan="snp", title=title, responsible=responsible, supporting=supporting,
-                          now=noon("2015-01-12"), actor=PLANNER)
+                          now=noon("2015-01-12"), actor=acting(db, PLANNER))
     story.tell("2015-01-12", f"Strategic business plan 2015–2019 (snp) with {len(PLAN_MEASURES)} joint measures, "
                              "each followed up by one municipality with support from others.")
     for i, (_, _, _, project, updates) in enumerate(PLAN_MEASURES, 1):
         if project:
-            plans.link_measure(db, measure=str(i), project=project, now=noon(updates[0][0]), actor=PLANNER)
+            plans.link_measure(db, measure=str(i), project=project, now=noon(updates[0][0]), actor=acting(db, PLANNER))
         for when, status, note in updates:
-            plans.set_measure_status(db, measure=str(i), status=status, note=note, now=noon(when), actor=PLANNER)
+            plans.set_measure_status(db, measure=str(i), status=status, note=note, now=noon(when), actor=acting(db, PLANNER))
 
 
 def _answer(story: Story, rnd: str, when: str, scores: list[str], comments: dict[int, str]) -> None:
@@ -88,7 +89,7 @@ def _answer(story: Story, rnd: str, when: str, scores: list[str], comments: dict
 
     for i, ((name, _, _), score) in enumerate(zip(ADVISERS, scores)):
         trust.record(story.db, round=rnd, respondent=name, scores=score, comment=comments.get(i), on=day(when),
-                     today=day(when), now=noon(when), actor=name)
+                     today=day(when), now=noon(when), actor=acting(story.db, name))
     story.tell(when, f"Trust check, round {rnd}: all {len(scores)} business advisers answer.")
 
 
@@ -98,7 +99,7 @@ def _network_meets(story: Story) -> None:
     present = [name for name, _, org in ADVISERS if org != "Songdalen"]
     network.record_meeting(story.db, date=day("2017-08-24"), today=day("2017-08-24"), attendees=present,
                            note="Gjennomgang av fellestiltaka og tillitsmålinga.", now=noon("2017-08-24"),
-                           actor=PLANNER)
+                           actor=acting(story.db, PLANNER))
     story.tell("2017-08-24", f"The business network meets ({len(present)} of {len(ADVISERS)} advisers).")
     story.tell("2017-09-20", "The measures are linked to vdc, smartskog and areal; the data centre measure is done. "
                              "Lillesand's hosting programme has not moved since 2015.")

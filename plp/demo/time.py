@@ -8,6 +8,7 @@ demo sends no mail.
 
 from __future__ import annotations
 
+from plp.services.identity import acting
 from plp.demo.narrator import Story, day, noon, say
 
 
@@ -28,20 +29,20 @@ def conditional_approval(story: Story) -> None:
     leader, sponsor = "Anne Gro Homme", "Ingrid Aasen"
     say("Charging points for business vehicles (lading): a go on condition.")
     projects.create_project(db, code="lading", name="Ladenettverk for næringstransport", workflow="plp",
-                            owners=["Kristiansand:A", "Iveland:C"], phase="pre_project", actor=sponsor)
-    team.assign_role(db, code="lading", person=sponsor, role="sponsor", actor=sponsor)
-    team.assign_role(db, code="lading", person=leader, role="leader", actor=sponsor)
-    team.add_goal(db, code="lading", level="effect", text="Lågare utslepp frå næringstransporten", actor=leader)
-    team.add_goal(db, code="lading", level="result", text="Tolv hurtigladarar langs E18 og RV9", actor=leader)
+                            owners=["Kristiansand:A", "Iveland:C"], phase="pre_project", actor=acting(db, sponsor))
+    team.assign_role(db, code="lading", person=sponsor, role="sponsor", actor=acting(db, sponsor))
+    team.assign_role(db, code="lading", person=leader, role="leader", actor=acting(db, sponsor))
+    team.add_goal(db, code="lading", level="effect", text="Lågare utslepp frå næringstransporten", actor=acting(db, leader))
+    team.add_goal(db, code="lading", level="result", text="Tolv hurtigladarar langs E18 og RV9", actor=acting(db, leader))
     for item in ("project_plan", "budget_financing", "risk_assessment", "organisation"):
-        checklist.tick(db, code="lading", item=item, actor=leader)
+        checklist.tick(db, code="lading", item=item, actor=acting(db, leader))
     for org, body, ref, when in (("Kristiansand", "bystyre", "PS 140/16", "2016-10-19"),
                                  ("Iveland", "kommunestyre", "PS 52/16", "2016-10-27")):
-        anchoring.record(db, code="lading", org=org, body=body, ref=ref, date=day(when), today=day(when), actor=leader)
+        anchoring.record(db, code="lading", org=org, body=body, ref=ref, date=day(when), today=day(when), actor=acting(db, leader))
     condition = "Iveland stadfestar finansieringa av sin del i budsjettet for 2017"
     decisions.decide(db, code="lading", outcome="go", by=sponsor, date=day("2016-11-10"), today=day("2016-11-10"),
                      conditions=[(condition, day("2017-03-01"))], note="Hovudprosjektet vert starta, på vilkår.",
-                     actor=sponsor)
+                     actor=acting(db, sponsor))
     story.tell("2016-11-10", f"BP2: go, on condition that \"{condition}\" by 2017-03-01.")
     for move in _moves(story, "2017-03-02"):
         story.tell("2017-03-02", f"The check finds the condition missed: lading is put on hold ({move['effect']}); "
@@ -64,6 +65,6 @@ def benefit_review(story: Story) -> None:
                 if g.level == "effect")
     conditions.benefit_record(db, code="vdc", goal_id=goal.id, review=1, achieved="partly",
                               value="To av fem planlagde leigetakarar er etablerte", today=day("2018-03-05"),
-                              actor="Hanne Bakken")
+                              actor=acting(db, "Hanne Bakken"))
     story.tell("2018-03-05", "Hanne Bakken records it: partly achieved (two of five tenants). "
                              "Reviews at 12 and 24 months follow.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from plp import permissions
+from plp.actor import Actor
 from plp.db import Database
 from plp.errors import InvalidInput
 from plp.models import Anchoring
@@ -67,7 +68,7 @@ def check_anchoring(body: str, kind: str | None, outcome: str, ref: str) -> tupl
 
 def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.date, today: dt.date,
            outcome: str = "approved", kind: str | None = None, valid_until: dt.date | None = None,
-           actor: str, if_version: int | None = None) -> Anchoring:
+           actor: Actor, if_version: int | None = None) -> Anchoring:
     """Record an owner's formal decision on the project.
 
     The kind follows from the body (a council or committee is political, the chief

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from plp import permissions
+from plp.actor import Actor
 from plp.db import Database, utcnow
 from plp.errors import InvalidTransition, NotFound
 from plp.models import ChecklistTick
@@ -24,7 +25,7 @@ def show_checklist(db: Database, *, code: str, lang: str = "en") -> list[Checkli
                 for phase in wf.phases for item in phase.checklist]
 
 
-def tick(db: Database, *, code: str, item: str, actor: str, if_version: int | None = None) -> str:
+def tick(db: Database, *, code: str, item: str, actor: Actor, if_version: int | None = None) -> str:
     """Tick an item of any phase of the project's workflow; returns its phase."""
     with db.unit(actor) as uow:
         p = get_project(uow, code)
@@ -42,7 +43,7 @@ def tick(db: Database, *, code: str, item: str, actor: str, if_version: int | No
         return phase.key
 
 
-def untick(db: Database, *, code: str, item: str, actor: str, if_version: int | None = None) -> None:
+def untick(db: Database, *, code: str, item: str, actor: Actor, if_version: int | None = None) -> None:
     with db.unit(actor) as uow:
         p = get_project(uow, code)
         check_version(p, if_version)

@@ -93,22 +93,28 @@ def get_org(uow: UnitOfWork, name: str) -> Org:
 
 def find_person(uow: UnitOfWork, ref: str) -> Person | None:
     """A person by id, email or exact name; None when nobody matches."""
+    matches = people_matching(uow, ref)
+    if len(matches) > 1:
+        raise InvalidInput(f"'{_short(ref)}' names {len(matches)} people; use the email or id instead")
+    return matches[0] if matches else None
+
+
+def people_matching(uow: UnitOfWork, ref: str) -> list[Person]:
+    """The people ``ref`` names: by id, else by email, else by exact name, else by name in any case."""
     s = uow.session
     ref = ref.strip()
     if ref.isdigit():
         p = s.get(Person, int(ref))
         if p:
-            return p
+            return [p]
     if "@" in ref:
         p = s.exec(select(Person).where(func.lower(Person.email) == ref.lower())).first()
         if p:
-            return p
+            return [p]
     matches = s.exec(select(Person).where(Person.name == ref)).all()
     if not matches:
         matches = s.exec(select(Person).where(func.lower(Person.name) == ref.lower())).all()
-    if len(matches) > 1:
-        raise InvalidInput(f"'{_short(ref)}' names {len(matches)} people; use the email or id instead")
-    return matches[0] if matches else None
+    return list(matches)
 
 
 def names_of(uow: UnitOfWork, refs: list[str] | None) -> list[str]:

@@ -23,6 +23,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from plp import durations, engine, permissions
+from plp.actor import Actor
 from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, NotFound
 from plp.models import BenefitReview, Condition, Goal, Project
@@ -100,7 +101,7 @@ def after_decision(uow: UnitOfWork, project: Project, wf: Workflow, dp: Decision
 
 def condition_met(db: Database, *, code: str, condition_id: int, today: dt.date, on: dt.date | None = None,
                   if_version: int | None = None,
-                  note: str | None = None, actor: str) -> Condition:
+                  note: str | None = None, actor: Actor) -> Condition:
     """Mark a condition met (an open one, or a missed one met late: that resumes nothing)."""
     clean_text(note, "note", multiline=True, max_len=5000, required=False)
     day = not_after_today(on or today, today, "date")
@@ -155,7 +156,7 @@ def list_conditions(db: Database, *, code: str | None, today: dt.date) -> list[d
 
 def benefit_record(db: Database, *, code: str, goal_id: int, review: int, achieved: str, value: str,
                    if_version: int | None = None,
-                   today: dt.date, actor: str) -> dict[str, Any]:
+                   today: dt.date, actor: Actor) -> dict[str, Any]:
     """Record the answer of one benefit review for one effect goal; the last one closes the follow-up."""
     choose(achieved, ACHIEVED, "answer to --achieved")
     clean_text(value, "value", multiline=True, max_len=2000)

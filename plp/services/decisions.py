@@ -9,6 +9,7 @@ from typing import Any
 
 from plp import engine
 from plp import permissions
+from plp.actor import Actor
 from plp.db import Database
 from plp.errors import ConcurrentChange, InvalidInput, NotAllowed
 from plp.models import Decision
@@ -58,7 +59,7 @@ def _time_rules(uow: Any, p: Any) -> dict[str, Any]:
                                                   "due": c.due.isoformat(), "status": c.status} for c in open_]}
 
 
-def plan_gate(db: Database, *, code: str, date: dt.date, today: dt.date, actor: str,
+def plan_gate(db: Database, *, code: str, date: dt.date, today: dt.date, actor: Actor,
               if_version: int | None = None) -> str:
     """Record when the next decision meeting is planned; returns the decision point."""
     if date < today:
@@ -84,7 +85,7 @@ def check_decision(outcome: str, note: str | None) -> None:
 def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, today: dt.date,
            note: str | None = None, attendees: list[str] | None = None, if_version: int | None = None,
            conditions: list[tuple[str, dt.date]] | None = None, review_on: dt.date | None = None,
-           actor: str) -> engine.Outcome:
+           actor: Actor) -> engine.Outcome:
     """Record a decision at the project's next decision point.
 
     Only a holder of one of the decision point's decider roles (sponsor or steering

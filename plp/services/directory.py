@@ -6,7 +6,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from plp import permissions
-from plp.db import Database, forget_actors
+from plp.actor import Actor
+from plp.db import Database
 from plp.errors import AlreadyExists, InvalidInput
 from plp.models import Org, Person
 from plp.services.common import choose, clean_text, get_org
@@ -21,7 +22,7 @@ def check_org(name: str, kind: str) -> None:
     choose(kind, ORG_KINDS, "organisation kind")
 
 
-def add_org(db: Database, *, name: str, kind: str = "municipality", actor: str) -> Org:
+def add_org(db: Database, *, name: str, kind: str = "municipality", actor: Actor) -> Org:
     check_org(name, kind)
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
@@ -56,11 +57,15 @@ def check_person(name: str, email: str | None, phone: str | None, lang: str | No
 
 
 def add_person(db: Database, *, name: str, email: str | None = None, phone: str | None = None,
-               org: str | None = None, lang: str | None = None, actor: str) -> Person:
+               org: str | None = None, lang: str | None = None, actor: Actor) -> Person:
     check_person(name, email, phone, lang)
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
         org_row = get_org(uow, org) if org else None
+        if org_row is not None and permissions.setting(uow, permissions.REQUIRE_IDENTITY) == "true":
+            # A person in an owner organisation may record its anchoring: who joins one is
+            # an administrator's call once identity matters.
+            permissions.check_admin(uow, "person.org")
         if email and uow.session.exec(select(Person).where(func.lower(Person.email) == email.lower())).first():
             raise AlreadyExists(f"a person with email {email} already exists")
         uow.end_read()
@@ -69,7 +74,6 @@ def add_person(db: Database, *, name: str, email: str | None = None, phone: str 
         uow.flush()
         uow.event("person_added", {"person": name, "email": email, "org": org_row.name if org_row else None})
         uow.commit()
-        forget_actors()  # "--as NAME" may name this person from now on
         return person
 
 

@@ -42,6 +42,7 @@ from typing import Any
 from sqlmodel import select
 
 from plp import permissions
+from plp.actor import Actor
 from plp import engine
 from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, InvalidTransition
@@ -60,7 +61,7 @@ def _check_newer(p: Project, current: Workflow, to_version: int) -> None:
                            f"which project {p.code} runs on; a project only moves to a newer version")
 
 
-def migrate_project(db: Database, *, code: str, to_version: int, actor: str,
+def migrate_project(db: Database, *, code: str, to_version: int, actor: Actor,
                     dry_run: bool = False, if_version: int | None = None) -> dict[str, Any]:
     """Move project ``code`` to version ``to_version`` of its workflow, or refuse clearly.
 

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlmodel import select
 
 from plp import permissions
+from plp.actor import Actor
 from plp.db import Database
 from plp.errors import InvalidTransition, NotFound
 from plp.models import Milestone, Person, Project
@@ -22,7 +23,7 @@ def check_milestone(title: str) -> None:
 
 def add_milestone(db: Database, *, code: str, title: str, due: dt.date, responsible: str,
                   if_version: int | None = None,
-                  phase: str | None = None, actor: str) -> Milestone:
+                  phase: str | None = None, actor: Actor) -> Milestone:
     """Add a milestone; it belongs to the project's current phase unless ``phase`` is given."""
     check_milestone(title)
     with db.unit(actor) as uow:
@@ -44,7 +45,7 @@ def add_milestone(db: Database, *, code: str, title: str, due: dt.date, responsi
 
 
 def complete_milestone(db: Database, *, code: str, milestone_id: int, on: dt.date, today: dt.date,
-                       actor: str, if_version: int | None = None) -> Milestone:
+                       actor: Actor, if_version: int | None = None) -> Milestone:
     not_after_today(on, today, "completion date")
     with db.unit(actor) as uow:
         p = get_project(uow, code)

@@ -25,6 +25,7 @@ from typing import Any
 from sqlmodel import select
 
 from plp import permissions
+from plp.actor import Actor
 from plp import engine
 from plp.dates import local_tz
 from plp.db import Database
@@ -48,7 +49,7 @@ def check_meeting(note: str | None) -> None:
 
 
 def record_meeting(db: Database, *, date: dt.date, today: dt.date, attendees: list[str] | None = None,
-                   note: str | None = None, now: dt.datetime, actor: str) -> NetworkMeeting:
+                   note: str | None = None, now: dt.datetime, actor: Actor) -> NetworkMeeting:
     """Record a meeting of the business network that has taken place."""
     not_after_today(date, today, "meeting date")
     check_meeting(note)

@@ -25,6 +25,7 @@ from typing import Any, Callable
 from sqlalchemy import or_, select, update
 
 from plp import permissions
+from plp.actor import Actor
 from plp.db import Database, UnitOfWork, utcnow
 from plp.errors import ConcurrentChange, InvalidInput, NotFound, PlpError
 from plp.models import OutboxMessage, Project, Reminder
@@ -220,7 +221,7 @@ def outbox(db: Database, *, include_sent: bool = False, channels: Channels | Non
                 for m, r, code in uow.session.execute(q).all()]
 
 
-def _change(db: Database, message_id: int, actor: str, kind: str,
+def _change(db: Database, message_id: int, actor: Actor, kind: str,
             decide: Callable[[OutboxMessage], dict[str, Any]]) -> dict[str, Any]:
     """Read one message, let ``decide`` refuse or name the new values, write them with the event."""
     with db.unit(actor) as uow:
@@ -248,7 +249,7 @@ def _change(db: Database, message_id: int, actor: str, kind: str,
                 "recipient": msg.recipient, "channel": msg.channel}
 
 
-def retry(db: Database, *, message_id: int, now: dt.datetime, actor: str) -> dict[str, Any]:
+def retry(db: Database, *, message_id: int, now: dt.datetime, actor: Actor) -> dict[str, Any]:
     """Make a waiting, failed or cancelled message due at ``now``; its attempts are kept."""
     def decide(msg: OutboxMessage) -> dict[str, Any]:
         if msg.status == "sent":
@@ -259,7 +260,7 @@ def retry(db: Database, *, message_id: int, now: dt.datetime, actor: str) -> dic
     return _change(db, message_id, actor, "outbox_retried", decide)
 
 
-def cancel(db: Database, *, message_id: int, actor: str) -> dict[str, Any]:
+def cancel(db: Database, *, message_id: int, actor: Actor) -> dict[str, Any]:
     """Stop delivering a message that has not been sent; it stays in the outbox as cancelled."""
     def decide(msg: OutboxMessage) -> dict[str, Any]:
         if msg.status == "sent":

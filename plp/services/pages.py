@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import select
 
 from plp import engine, permissions
+from plp.actor import Actor
 from plp.db import Database, UnitOfWork
 from plp.errors import NotAllowed
 from plp.models import Milestone, Project, Publication
@@ -32,7 +33,7 @@ def _may(uow: UnitOfWork, action: str, p: Project, **kw: Any) -> bool:
     return True
 
 
-def _people_facts(db: Database, code: str, actor: str) -> dict[str, Any]:
+def _people_facts(db: Database, code: str, actor: Actor) -> dict[str, Any]:
     with db.unit(actor) as uow:
         p = get_project(uow, code)
         wf = workflow_of(uow, p)
@@ -53,7 +54,7 @@ def _people_facts(db: Database, code: str, actor: str) -> dict[str, Any]:
         }
 
 
-def project_page(db: Database, *, code: str, today: dt.date, lang: str, actor: str) -> dict[str, Any]:
+def project_page(db: Database, *, code: str, today: dt.date, lang: str, actor: Actor) -> dict[str, Any]:
     """The status report plus the version, the phases, the checklist and what ``actor`` may do."""
     facts = _people_facts(db, code, actor)  # first: the version guards what is read after it
     report = status_report(db, code=code, today=today, lang=lang)

@@ -20,6 +20,7 @@ from sqlalchemy import func, update
 from sqlmodel import select
 
 from plp import permissions
+from plp.actor import Actor
 from plp.db import Database, UnitOfWork
 from plp.errors import AlreadyExists, ConcurrentChange, InvalidInput, InvalidTransition, NotFound
 from plp.models import Measure, MeasureProject, MeasureSupport, Org, Plan, Project
@@ -82,7 +83,7 @@ def check_measure(title: str, status: str, note: str | None) -> None:
 
 
 def add_plan(db: Database, *, code: str, title: str, period: str | None = None, now: dt.datetime,
-             actor: str) -> Plan:
+             actor: Actor) -> Plan:
     check_plan(code, title)
     first, last = parse_period(period)
     with db.unit(actor) as uow:
@@ -108,7 +109,7 @@ def list_plans(db: Database) -> list[dict[str, Any]]:
 
 
 def add_measure(db: Database, *, plan: str, title: str, responsible: str, supporting: list[str] | None = None,
-                now: dt.datetime, actor: str) -> Measure:
+                now: dt.datetime, actor: Actor) -> Measure:
     """Add a joint measure with its responsible municipality and the supporting ones."""
     clean_text(title, "measure title", max_len=300)
     with db.unit(actor) as uow:
@@ -158,7 +159,7 @@ def _touch(uow: UnitOfWork, measure: Measure, now: dt.datetime, **changes: Any) 
         setattr(measure, k, v)
 
 
-def link_measure(db: Database, *, measure: str, project: str, now: dt.datetime, actor: str,
+def link_measure(db: Database, *, measure: str, project: str, now: dt.datetime, actor: Actor,
                  if_version: int | None = None) -> tuple[Measure, Project]:
     """Link a project to the joint measure it carries out; ``if_version`` is the measure's version read."""
     with db.unit(actor) as uow:
@@ -178,7 +179,7 @@ def link_measure(db: Database, *, measure: str, project: str, now: dt.datetime, 
 
 def set_measure_status(db: Database, *, measure: str, status: str, note: str | None = None, now: dt.datetime,
                        if_version: int | None = None,
-                       actor: str) -> Measure:
+                       actor: Actor) -> Measure:
     choose(status, MEASURE_STATUSES, "measure status")
     clean_text(note, "note", multiline=True, max_len=5000, required=False)
     with db.unit(actor) as uow:

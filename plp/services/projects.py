@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from plp import workflow as wfmod
 from plp import permissions
+from plp.actor import Actor
 from plp.db import Database, utcnow
 from plp.errors import AlreadyExists, InvalidInput
 from plp.models import (
@@ -71,7 +72,7 @@ def check_project(code: str, name: str) -> None:
 
 
 def create_project(db: Database, *, code: str, name: str, workflow: str, owners: list[str],
-                   phase: str | None = None, actor: str) -> Project:
+                   phase: str | None = None, actor: Actor) -> Project:
     """Create a project on the current version of ``workflow``.
 
     The first owner is the lead (the applicant municipality) and is an A-owner
@@ -97,7 +98,7 @@ def create_project(db: Database, *, code: str, name: str, workflow: str, owners:
         uow.end_read()
         wdef = wfservice.register(uow, wf, path)
         project = Project(code=code, name=name, workflow_id=wdef.id, phase=start, status="active",
-                          created_at=utcnow(), created_by=uow.actor)
+                          created_at=utcnow(), created_by=uow.actor, created_by_id=uow.actor_person_id)
         uow.add(project)
         uow.flush()
         for i, (org, grade) in enumerate(orgs):

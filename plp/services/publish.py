@@ -16,12 +16,13 @@ from typing import Any
 from sqlmodel import select
 
 from plp import permissions
+from plp.actor import Actor
 from plp.db import Database, utcnow
 from plp.models import Project, Publication
 from plp.services.common import check_version, get_project
 
 
-def publish(db: Database, *, code: str, undo: bool = False, actor: str,
+def publish(db: Database, *, code: str, undo: bool = False, actor: Actor,
             if_version: int | None = None) -> bool:
     """Publish (or with ``undo`` withdraw) the project; False when it already was so."""
     with db.unit(actor) as uow:

@@ -29,6 +29,7 @@ from typing import Any, Callable
 from sqlalchemy import String, case, cast, exists, literal, select
 
 from plp import engine
+from plp.actor import system
 from plp.dates import local_tz
 from plp.db import Database, UnitOfWork
 from plp.models import Milestone, Org, Person, Project, Reminder, RoleAssignment, WorkflowDef
@@ -217,7 +218,7 @@ def check(db: Database, *, now: dt.datetime, dry_run: bool = False, channels: Ch
     # The moves time makes come first (plp/services/timed.py): their notices are then
     # delivered below, and a project they put on hold sends no active reminders.
     moved = run_moves(db, now=now, dry_run=dry_run, channels=channels)
-    with db.unit("plp check") as uow:
+    with db.unit(system("plp check")) as uow:
         found = find_due(uow, now=now)
         planned = [(r, p) for r in found for p in plan(r, channels)]
         unreachable = sorted({p.recipient.name for _, p in planned if p.unreachable} | set(moved.unreachable))

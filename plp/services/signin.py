@@ -20,12 +20,15 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from sqlalchemy import func, update
 from sqlmodel import select
 
 from plp import permissions
+from plp.actor import Actor, system
 from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, NotFound, PlpError
 from plp.models import Person, PersonSecret, SigninAttempt, SigninLink, WebSession
@@ -38,6 +41,20 @@ MAX_PER_ACCOUNT = 5
 MAX_PER_CLIENT = 20
 MIN_PASSWORD = 8
 LANGS = ("nn", "nb", "en")
+
+
+#: plp's web front acting before anyone is signed in (attempts, links).
+WEB = system("web")
+
+
+@contextmanager
+def _as_person(db: Database, person_id: int) -> Iterator[UnitOfWork]:
+    """A unit of work acting as the person a session or sign-in just identified."""
+    from plp.services.identity import person_actor
+
+    with db.unit(WEB) as uow:
+        uow.identity = person_actor(uow, person_id, "web-session")
+        yield uow
 
 
 class SigninFailed(PlpError):
@@ -100,7 +117,7 @@ def _by_email(uow: UnitOfWork, account: str) -> Person | None:
 # ----------------------------------------------------------------------- passwords
 
 
-def set_password(db: Database, *, person: str, password: str | None, actor: str,
+def set_password(db: Database, *, person: str, password: str | None, actor: Actor,
                  min_length: int = MIN_PASSWORD) -> Person:
     """Set (or with ``None`` remove) a person's password; their sessions end either way."""
     if password is not None:
@@ -110,8 +127,8 @@ def set_password(db: Database, *, person: str, password: str | None, actor: str,
             raise InvalidInput("the password is too long (at most 1000 characters)")
         digest = _hasher().hash(password)
     with db.unit(actor) as uow:
-        permissions.require_identity(uow)
         p = get_person(uow, person)
+        permissions.check_admin(uow, "password.set", open_without_admin=True, own_person_id=p.id)
         uow.end_read()
         secret = uow.session.get(PersonSecret, p.id)
         if secret is None:
@@ -147,7 +164,7 @@ def _count_attempt(uow: UnitOfWork, account: str, client: str, now: dt.datetime)
 def sign_in_password(db: Database, *, email: str, password: str, client: str, now: dt.datetime,
                      old_token: str | None = None) -> SignedIn:
     account = (email or "").strip().lower()
-    with db.unit("web") as uow:
+    with db.unit(WEB) as uow:
         _check_limit(uow, account, client, now)
         person = _by_email(uow, account)
         secret = uow.session.get(PersonSecret, person.id) if person else None
@@ -162,7 +179,7 @@ def sign_in_password(db: Database, *, email: str, password: str, client: str, no
 
 
 def _signed_in(db: Database, person_id: int, method: str, now: dt.datetime, old_token: str | None) -> SignedIn:
-    with db.unit(str(person_id)) as uow:
+    with _as_person(db, person_id) as uow:
         uow.end_read()
         token = _open_session(uow, person_id, method, now, old_token)
         uow.commit()
@@ -192,7 +209,7 @@ def request_link(db: Database, *, email: str, client: str, now: dt.datetime) -> 
     says nothing about which addresses exist. The caller sends the mail.
     """
     account = (email or "").strip().lower()
-    with db.unit("web") as uow:
+    with db.unit(WEB) as uow:
         _check_limit(uow, account, client, now)
         person = _by_email(uow, account)
         uow.end_read()
@@ -209,7 +226,7 @@ def request_link(db: Database, *, email: str, client: str, now: dt.datetime) -> 
 
 def use_link(db: Database, *, token: str, now: dt.datetime, old_token: str | None = None) -> SignedIn:
     """Sign in with a link: valid once, until it expires."""
-    with db.unit("web") as uow:
+    with db.unit(WEB) as uow:
         link = uow.session.exec(select(SigninLink).where(SigninLink.token_hash == hash_token(token))).first()
         if link is None or link.used_at is not None or _aware(link.expires_at) <= now:
             raise NotFound("this sign-in link is not valid: it was used already, has expired, or is unknown")
@@ -250,7 +267,7 @@ def sign_out(db: Database, *, token: str, now: dt.datetime) -> None:
     who = session_person(db, token=token, now=now)
     if who is None:
         return
-    with db.unit(str(who.person_id)) as uow:
+    with _as_person(db, who.person_id) as uow:
         uow.end_read()
         uow.session.execute(update(WebSession).where(WebSession.id == who.session_id).values(revoked_at=now)
                             .execution_options(synchronize_session=False))
@@ -259,7 +276,7 @@ def sign_out(db: Database, *, token: str, now: dt.datetime) -> None:
 
 
 def sign_out_everywhere(db: Database, *, person_id: int) -> int:
-    with db.unit(str(person_id)) as uow:
+    with _as_person(db, person_id) as uow:
         uow.end_read()
         n = _revoke_all(uow, person_id)
         uow.event("signed_out_everywhere", {"sessions": n})
@@ -279,7 +296,7 @@ def _revoke_all(uow: UnitOfWork, person_id: int) -> int:
 
 def feed_token(db: Database, *, person_id: int, renew: bool = False) -> str:
     """The person's calendar feed token, made on first use; ``renew`` replaces it."""
-    with db.unit(str(person_id)) as uow:
+    with _as_person(db, person_id) as uow:
         secret = uow.session.get(PersonSecret, person_id)
         if secret is not None and secret.feed_token and not renew:
             return secret.feed_token
@@ -311,7 +328,7 @@ def feed_person(db: Database, *, token: str) -> int | None:
 def set_language(db: Database, *, person_id: int, lang: str) -> None:
     if lang not in LANGS:
         raise InvalidInput(f"unknown language '{clean_text(lang, 'language', max_len=10)}' (choose one of: nn, nb, en)")
-    with db.unit(str(person_id)) as uow:
+    with _as_person(db, person_id) as uow:
         p = uow.session.get(Person, person_id)
         if p is None:
             raise NotFound("unknown person")

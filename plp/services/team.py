@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from plp import permissions
+from plp.actor import Actor
 from plp.db import Database
 from plp.errors import AlreadyExists, NotFound
 from plp.models import Goal, RoleAssignment
@@ -12,7 +13,7 @@ from plp.services.common import check_version, commit_change, choose, clean_text
 from plp.workflow import GOAL_LEVELS
 
 
-def assign_role(db: Database, *, code: str, person: str, role: str, actor: str,
+def assign_role(db: Database, *, code: str, person: str, role: str, actor: Actor,
                 if_version: int | None = None) -> list[str]:
     """Give ``person`` a role; for a single-holder role (sponsor, leader) replace the holder.
 
@@ -46,7 +47,7 @@ def assign_role(db: Database, *, code: str, person: str, role: str, actor: str,
         return replaced_names
 
 
-def remove_role(db: Database, *, code: str, person: str, role: str, actor: str,
+def remove_role(db: Database, *, code: str, person: str, role: str, actor: Actor,
                 if_version: int | None = None) -> None:
     with db.unit(actor) as uow:
         p = get_project(uow, code)
@@ -76,7 +77,7 @@ def check_goal(level: str, text: str, indicator: str | None, target: str | None)
 
 def add_goal(db: Database, *, code: str, level: str, text: str, indicator: str | None = None,
              if_version: int | None = None,
-             target: str | None = None, actor: str) -> Goal:
+             target: str | None = None, actor: Actor) -> Goal:
     check_goal(level, text, indicator, target)
     with db.unit(actor) as uow:
         p = get_project(uow, code)

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from plp import durations
+from plp.actor import SCHEDULER
 from plp.dates import local_tz
 from plp.db import Database, UnitOfWork
 from plp.errors import ConcurrentChange
@@ -33,7 +34,7 @@ from plp.services.outbox import write_outbox
 from plp.services.timed import Move, find_moves, still_due
 from plp.sqlfuncs import insert_ignore
 
-ACTOR = "scheduler"
+ACTOR = SCHEDULER
 
 
 @dataclass

@@ -19,6 +19,8 @@ from typing import Any, TextIO
 
 from sqlalchemy import Integer, delete, func, insert, select, text
 
+from plp import permissions
+from plp.actor import Actor
 from plp.db import HEAD_REVISION, Database
 from plp.errors import InvalidInput, PlpError
 
@@ -132,19 +134,24 @@ def _typed(table: Any, rows: Any) -> list[dict[str, Any]]:
     if not isinstance(rows, list):
         raise InvalidInput(f"damaged export: table {table.name} is not a list")
     clean = []
+    flags = {c.name: c.default.arg for c in table.columns
+             if c.default is not None and c.default.is_scalar and isinstance(c.default.arg, bool)}
     for i, row in enumerate(rows):
         if not isinstance(row, dict):
             raise InvalidInput(f"damaged export: row {i + 1} of {table.name} is not an object")
         extra = set(row) - set(table.columns.keys())
         if extra:
             raise InvalidInput(f"damaged export: {table.name} has unknown column(s) {', '.join(sorted(extra))}")
+        if isinstance(row, dict):  # a flag an older export does not carry (person.is_admin) takes its default
+            row = {**flags, **row}
         clean.append({c.name: _in(row.get(c.name), c, f"{table.name} row {i + 1} column {c.name}")
                       for c in table.columns if c.name in row or not c.nullable})
     return clean
 
 
-def import_json(db: Database, *, path: str, actor: str) -> dict[str, int]:
+def import_json(db: Database, *, path: str, actor: Actor) -> dict[str, int]:
     """Check the whole file (see :mod:`plp.services.import_checks`), then write it in one transaction."""
+    from plp.services.identity import login_role
     from plp.services.import_checks import check_export
 
     data = load_file(path)
@@ -160,6 +167,7 @@ def import_json(db: Database, *, path: str, actor: str) -> dict[str, int]:
     check_export(rows, path)  # everything is checked before anything is written
     counts: dict[str, int] = {}
     with db.unit(actor) as uow:
+        permissions.check_importer(uow, rows["person"], login_role(uow))
         conn = uow.session.connection()
         for table in _tables():
             if table.name == "audit_head":  # a new database has its (empty) chain head

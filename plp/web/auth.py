@@ -1,8 +1,8 @@
 """Who is asking: the session cookie, the CSRF token, the language, and the actor.
 
-:func:`actor_of` is the one place that turns a signed-in session into the actor
-argument the services take (as ``--as`` does on the command line): the person's id,
-which cannot be ambiguous. A typed Actor can replace it here alone.
+:func:`actor_of` is the one place that turns a signed-in session into the
+:class:`~plp.actor.Actor` the services take (as plp/cli/state.py does for ``--as``):
+the session names the person by id, so it is never ambiguous and never a form field.
 
 CSRF: a signed-in form carries a token derived from the session id (an HMAC), so
 it is bound to the session and needs no storage; the sign-in forms, before any
@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 
+from plp.actor import Actor
 from plp.errors import PlpError
 from plp.services import signin
 from plp.web import i18n
@@ -83,9 +84,9 @@ class Ctx:
         return f"?lang={chosen}" if chosen in i18n.LANGS else ""
 
 
-def actor_of(person: signin.SessionPerson) -> str:
-    """The actor argument for the services: the signed-in person's id."""
-    return str(person.person_id)
+def actor_of(person: signin.SessionPerson) -> Actor:
+    """The actor for the services: the signed-in person, identified by their session."""
+    return Actor(person.name, person.person_id, "web-session")
 
 
 def _session_csrf(session_token: str) -> str:

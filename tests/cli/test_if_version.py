@@ -76,12 +76,15 @@ def test_condition_and_benefit_answers_check_the_version_before_anything_else(re
     from plp.services.migrate import migrate_project
     import datetime as dt
 
+    from plp.actor import Actor
+
     db = Database(str(db_path))
+    tester = Actor("tester", None, "env")  # nobody known: let through while require-identity is off
     today = dt.date(2026, 1, 10)
     with pytest.raises(ConcurrentChange):
-        condition_met(db, code="vdc", condition_id=99, today=today, if_version=99, actor="tester")
+        condition_met(db, code="vdc", condition_id=99, today=today, if_version=99, actor=tester)
     with pytest.raises(ConcurrentChange):
         benefit_record(db, code="vdc", goal_id=1, review=1, achieved="yes", value="x", today=today,
-                       if_version=99, actor="tester")
+                       if_version=99, actor=tester)
     with pytest.raises(ConcurrentChange):
-        migrate_project(db, code="vdc", to_version=2, if_version=99, actor="tester")
+        migrate_project(db, code="vdc", to_version=2, if_version=99, actor=tester)

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import threading
 
+from plp.actor import Actor
 from plp.audit import verify
 from plp.db import Database
 from plp.errors import GateBlocked, PlpError
@@ -20,7 +21,7 @@ from tests.conftest import query
 
 THREADS = 16
 TODAY = dt.date(2026, 6, 1)
-ACTOR = "tester"
+ACTOR = Actor("tester", None, "env")  # nobody known: let through while require-identity is off
 # i % 4: what thread i decides, and whether its gate is ready first
 PLAN = [("go", True), ("rework", False), ("hold", True), ("go", False)]
 

@@ -9,25 +9,28 @@ import pytest
 from sqlalchemy import text
 
 from plp import migrations
+from plp.actor import Actor
 from plp.db import HEAD_REVISION, Database
 from plp.errors import ConcurrentChange, GateBlocked, PlpError
 from plp.services import checklist, decisions, directory, projects, team
 from plp.services.common import get_project
+from plp.services.identity import acting
 from tests.conftest import dump, query
 
 TODAY = dt.date(2026, 3, 1)
+T = Actor("t", None, "env")  # nobody known: let through while require-identity is off
 
 
 @pytest.fixture
 def db(db_path) -> Database:
     d = Database(str(db_path))
     for org in ("Vennesla", "Iveland"):
-        directory.add_org(d, name=org, actor="t")
-    directory.add_person(d, name="Kari Nordmann", email="kari@example.no", actor="t")
-    directory.add_person(d, name="Ola Nordmann", actor="t")
-    projects.create_project(d, code="vdc", name="Datasenter", workflow="plp", owners=["Vennesla", "Iveland"], actor="t")
-    team.assign_role(d, code="vdc", person="Kari Nordmann", role="sponsor", actor="t")
-    team.assign_role(d, code="vdc", person="Ola Nordmann", role="steering", actor="t")
+        directory.add_org(d, name=org, actor=T)
+    directory.add_person(d, name="Kari Nordmann", email="kari@example.no", actor=T)
+    directory.add_person(d, name="Ola Nordmann", actor=T)
+    projects.create_project(d, code="vdc", name="Datasenter", workflow="plp", owners=["Vennesla", "Iveland"], actor=T)
+    team.assign_role(d, code="vdc", person="Kari Nordmann", role="sponsor", actor=T)
+    team.assign_role(d, code="vdc", person="Ola Nordmann", role="steering", actor=T)
     return d
 
 
@@ -65,7 +68,7 @@ def test_a_foreign_key_violation_is_refused_by_the_database(db, db_path):
 
 def test_every_change_writes_exactly_one_event_in_its_transaction(db, db_path):
     [(before,)] = query(db_path, "SELECT count(*) FROM event")
-    checklist.tick(db, code="vdc", item="idea_sketch", actor="Kari Nordmann")
+    checklist.tick(db, code="vdc", item="idea_sketch", actor=acting(db, "Kari Nordmann"))
     [(after,)] = query(db_path, "SELECT count(*) FROM event")
     assert after == before + 1
     assert query(db_path, "SELECT kind, actor FROM event ORDER BY id DESC LIMIT 1") == [
@@ -75,15 +78,15 @@ def test_every_change_writes_exactly_one_event_in_its_transaction(db, db_path):
 def test_a_refused_decision_leaves_the_database_unchanged(db, db_path):
     before = dump(db_path)
     with pytest.raises(GateBlocked):
-        decisions.decide(db, code="vdc", outcome="go", by="Kari Nordmann", date=TODAY, today=TODAY, actor="t")
+        decisions.decide(db, code="vdc", outcome="go", by="Kari Nordmann", date=TODAY, today=TODAY, actor=T)
     assert dump(db_path) == before
 
 
 def test_a_stale_version_loses_with_a_clear_error_and_writes_nothing(db, db_path):
     """Two people read the project; the first to write wins, the second is told."""
     for item in ("idea_sketch", "owners_identified"):
-        checklist.tick(db, code="vdc", item=item, actor="t")
-    with db.unit("Kari Nordmann") as first, db.unit("Ola Nordmann") as second:
+        checklist.tick(db, code="vdc", item=item, actor=T)
+    with db.unit(acting(db, "Kari Nordmann")) as first, db.unit(acting(db, "Ola Nordmann")) as second:
         p1 = get_project(first, "vdc")
         p2 = get_project(second, "vdc")
         assert p1.version == p2.version
@@ -99,10 +102,10 @@ def test_a_stale_version_loses_with_a_clear_error_and_writes_nothing(db, db_path
 
 def test_a_decision_with_an_old_version_is_refused(db):
     v = projects.show_project(db, code="vdc", today=TODAY).version
-    checklist.tick(db, code="vdc", item="idea_sketch", actor="t")
+    checklist.tick(db, code="vdc", item="idea_sketch", actor=T)
     with pytest.raises(ConcurrentChange, match=f"you read {v}"):
         decisions.decide(db, code="vdc", outcome="hold", by="Kari Nordmann", date=TODAY, today=TODAY,
-                         if_version=v, actor="t")
+                         if_version=v, actor=T)
 
 
 def test_a_project_keeps_its_workflow_version_when_the_file_changes(db, tmp_path, monkeypatch):
@@ -119,8 +122,8 @@ def test_a_project_keeps_its_workflow_version_when_the_file_changes(db, tmp_path
     (folder / "plp.yaml").write_text(changed, encoding="utf-8")
     monkeypatch.setenv("PLP_WORKFLOW_PATH", str(folder))
 
-    projects.create_project(db, code="new", name="Ny", workflow="plp", owners=["Vennesla"], actor="t")
-    team.assign_role(db, code="new", person="Kari Nordmann", role="sponsor", actor="t")
+    projects.create_project(db, code="new", name="Ny", workflow="plp", owners=["Vennesla"], actor=T)
+    team.assign_role(db, code="new", person="Kari Nordmann", role="sponsor", actor=T)
     assert projects.show_project(db, code="vdc", today=TODAY).workflow_version == 1
     assert projects.show_project(db, code="new", today=TODAY).workflow_version == 2
     assert decisions.gate_status(db, code="new")["ready"] is True
@@ -136,14 +139,14 @@ def test_a_changed_file_that_keeps_its_version_number_is_refused(db, tmp_path, m
     (folder / "plp.yaml").write_text(original.replace("en: Pre-project}", "en: Preliminary project}"), encoding="utf-8")
     monkeypatch.setenv("PLP_WORKFLOW_PATH", str(folder))
     with pytest.raises(PlpError, match="give the changed file a new version number"):
-        projects.create_project(db, code="new", name="Ny", workflow="plp", owners=["Vennesla"], actor="t")
+        projects.create_project(db, code="new", name="Ny", workflow="plp", owners=["Vennesla"], actor=T)
 
 
 def test_text_is_stored_exactly_as_given(db):
     weird = textwrap.dedent("""\
         «Grønt» "datasenter"; DROP TABLE project; -- 'æøå ÆØÅ' 🌲🏭 \\ %s""")
-    team.add_goal(db, code="vdc", level="effect", text=weird, actor="t")
-    projects.create_project(db, code="q", name=weird, workflow="plp", owners=["Vennesla"], actor=weird)
+    team.add_goal(db, code="vdc", level="effect", text=weird, actor=T)
+    projects.create_project(db, code="q", name=weird, workflow="plp", owners=["Vennesla"], actor=Actor(weird, None, "cli-as"))
     shown = projects.show_project(db, code="q", today=TODAY)
     assert shown.name == weird
     assert projects.show_project(db, code="vdc", today=TODAY).goals[0].text == weird
@@ -152,8 +155,8 @@ def test_text_is_stored_exactly_as_given(db):
 
 def test_the_history_is_complete_and_in_order(db):
     for item in ("idea_sketch", "owners_identified"):
-        checklist.tick(db, code="vdc", item=item, actor="Kari Nordmann")
-    decisions.decide(db, code="vdc", outcome="go", by="Kari Nordmann", date=TODAY, today=TODAY, actor="Kari Nordmann")
+        checklist.tick(db, code="vdc", item=item, actor=acting(db, "Kari Nordmann"))
+    decisions.decide(db, code="vdc", outcome="go", by="Kari Nordmann", date=TODAY, today=TODAY, actor=acting(db, "Kari Nordmann"))
     kinds = [e.kind for e in projects.history(db, code="vdc")]
     assert kinds == ["project_created", "role_assigned", "role_assigned", "checklist_ticked", "checklist_ticked",
                      "decision_taken"]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import text
 
+from plp.actor import Actor
 from plp.audit import verify
 from plp.db import Database
 from plp.errors import PlpError
@@ -26,7 +27,7 @@ ITEMS = [item.key for phase in WF.phases for item in phase.checklist]
 PEOPLE = ["Kari", "Ola", "Per"]
 ORGS = ["Vennesla", "Iveland"]
 TODAY = dt.date(2026, 6, 1)
-ACTOR = "fuzzer"
+ACTOR = Actor("fuzzer", None, "env")  # nobody known: let through while require-identity is off
 
 
 class ProjectLife(RuleBasedStateMachine):

@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from plp.actor import Actor
 from tests.conftest import dump, query
 
 PASSWORD = "correct horse battery"
@@ -28,7 +29,7 @@ def web(region, db_path):
     region("role", "assign", "vdc", "Per Leiar", "leader")
     app = create_app(str(db_path))
     for who in ("kari@example.no", "ola@example.no"):
-        set_password(app.state.settings.db, person=who, password=PASSWORD, actor="tester")
+        set_password(app.state.settings.db, person=who, password=PASSWORD, actor=Actor("tester", None, "env"))
     logging.getLogger("plp.web").disabled = True
     return lambda: TestClient(app, raise_server_exceptions=False)
 

@@ -43,7 +43,7 @@ def decide(code: str, ctx: Ctx = Depends(signed_in), outcome: str = Form(""), no
     if errors:
         return _page(ctx, code, status=400, form=form, errors=errors)
     try:
-        record_decision(ctx.db, code=code, outcome=outcome, by=actor_of(ctx.person),
+        record_decision(ctx.db, code=code, outcome=outcome, by=str(ctx.person.person_id),
                         date=parse_date(date, "date") if date else ctx.today, today=ctx.today,
                         note=note or None, attendees=attendee, if_version=int(version),
                         actor=actor_of(ctx.person))

@@ -85,7 +85,7 @@ def trust_answer(round_name: str, ctx: Ctx = Depends(signed_in), score1: str = F
     if errors:
         return _trust_page(ctx, round_name, status=400, errors=errors, values=values)
     try:
-        trust.record(ctx.db, round=round_name, respondent=actor_of(ctx.person),
+        trust.record(ctx.db, round=round_name, respondent=str(ctx.person.person_id),
                      scores=tuple(int(s) for s in scores), comment=comment or None, on=ctx.today, today=ctx.today,
                      replace=True, now=ctx.settings.now(), actor=actor_of(ctx.person))
     except InvalidInput as e:
