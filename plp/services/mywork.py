@@ -14,7 +14,7 @@ Four kinds of item, each with a date and the page where it is settled:
 
 The reminder finder (:mod:`plp.services.reminders`) answers a different question
 (which reminders to create *once*), so this reads the same facts directly; the
-criteria and their missing owners come from :func:`plp.reports.criteria.describe`,
+criteria and their missing owners come from :func:`plp.texts.criteria.describe`,
 as in the reports.
 """
 
@@ -31,7 +31,7 @@ from plp.dates import local_tz
 from plp.db import Database, UnitOfWork
 from plp.errors import NotFound
 from plp.models import Milestone, Org, Person, Project, ProjectOwner, RoleAssignment, TrustAnswer
-from plp.reports import criteria
+from plp.texts import criteria
 from plp.services.common import facts_of, workflow_of
 from plp.services.reporting import YELLOW_DAYS
 

@@ -31,7 +31,7 @@ from plp.dates import local_tz
 from plp.db import Database
 from plp.errors import AlreadyExists
 from plp.models import Decision, Milestone, NetworkMeeting, Org, Person, Project, ProjectOwner
-from plp.reports import criteria
+from plp.texts import criteria
 from plp.texts import Labels
 from plp.services.common import clean_text, facts_of, names_of, not_after_today, workflow_of
 from plp.services import timed_report

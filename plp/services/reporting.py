@@ -22,7 +22,7 @@ from plp import engine
 from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput
 from plp.models import Anchoring, Decision, Goal, Milestone, Org, Person, Project, ProjectOwner
-from plp.reports import criteria
+from plp.texts import criteria
 from plp.texts import Labels
 from plp.services.common import (
     facts_for,

@@ -22,20 +22,10 @@ import plp
 ROOT = Path(plp.__file__).resolve().parent
 
 #: Imports that still close a cycle, each with the reason it may stay. Keep it empty.
-KNOWN_CYCLE_IMPORTS: dict[tuple[str, str], str] = {
-    # removed by ident: the database layer resolves the actor through services (issue 10, part 1)
-    ("plp.db", "plp.services.common"): "removed by ident",
-}
+KNOWN_CYCLE_IMPORTS: dict[tuple[str, str], str] = {}
 
 #: Upward imports that may stay for now, with the reason.
-KNOWN_UPWARD_IMPORTS: dict[tuple[str, str], str] = {
-    # removed by ident: the database layer resolves the actor through services (issue 10, part 1)
-    ("plp.db", "plp.services.common"): "removed by ident",
-    # moved by engine: the criterion texts are handled with their kinds in one place (issue 10, part 3)
-    ("plp.services.mywork", "plp.reports.criteria"): "moved by engine",
-    ("plp.services.network", "plp.reports.criteria"): "moved by engine",
-    ("plp.services.reporting", "plp.reports.criteria"): "moved by engine",
-}
+KNOWN_UPWARD_IMPORTS: dict[tuple[str, str], str] = {}
 
 FRONT_ENDS = ("plp.cli", "plp.web", "plp.demo")
 LAUNCHES = {("plp.cli", "plp.demo"), ("plp.cli", "plp.web")}  # `plp demo` and `plp serve` start the others

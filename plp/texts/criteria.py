@@ -14,7 +14,7 @@ from typing import Any
 
 from plp import engine
 from plp.criteria import kind_of
-from plp.reports.labels import Labels
+from plp.texts import Labels
 from plp.workflow import Workflow
 
 
