@@ -82,9 +82,6 @@ def _disconnect(admin, name: str) -> None:
     """Close this process's connections to database ``name`` (the in-process CLI leaves pooled ones)."""
     from sqlalchemy import text
 
-    from plp.db import forget_actors
-
-    forget_actors()
     gc.collect()  # disposes the engines of finished commands
     with admin.connect() as conn:
         conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
