@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import statistics
@@ -335,14 +336,22 @@ def fmt(row: Row) -> str:
 HEADER = ["| measure | plp | floor | ratio | target | verdict | peak MiB |", "|---|---|---|---|---|---|---|"]
 
 
-def _kept_rows(parts: set[str]) -> list[str]:
-    """The table rows of the last results.md that this run does not measure again."""
+def _earlier() -> tuple[list[str], str]:
+    """The table rows of the last results.md and its "Measured ..." line."""
     path = HERE / "results.md"
     if not path.exists():
-        return []
-    rows = [ln for ln in path.read_text(encoding="utf-8").splitlines()
-            if ln.startswith("| ") and ln not in HEADER[:1] and not ln.startswith("|---")]
-    return [ln for ln in rows if ("web: " in ln.split("|")[1]) == ("web" not in parts)]
+        return [], ""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [ln for ln in lines if ln.startswith("| ") and ln not in HEADER[:1]]
+    measured = next((ln for ln in lines if ln.startswith("Measured ")), "")
+    return rows, re.sub(r" \([^()]*earlier run[^()]*\)", "", measured)  # not nested run after run
+
+
+def _measures_again(row: str, parts: set[str], backends: set[str]) -> bool:
+    measure = row.split("|")[1]
+    part = "web" if "web: " in measure else "cli"
+    backend = "postgresql" if measure.strip().startswith("PostgreSQL") else "sqlite"
+    return part in parts and backend in backends
 
 
 def main() -> None:
@@ -372,10 +381,11 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     new = [fmt(r) for r in rows]
     print("\n".join(HEADER + new))
-    kept = [] if parts == {"cli", "web"} else _kept_rows(parts)
+    backends = {"sqlite"} if args.no_postgres else {"sqlite", "postgresql"}
+    earlier, earlier_line = _earlier()
+    kept = [row for row in earlier if not _measures_again(row, parts, backends)]
     table = "\n".join(HEADER + (kept + new if "web" in parts else new + kept))
-    what = {"cli": "the command-line rows", "web": "the web rows"}
-    scope = "" if parts == {"cli", "web"} else f" ({what[next(iter(parts))]} only; the others are from an earlier run)"
+    scope = f" (rows from an earlier run kept: {len(kept)}; that run: {earlier_line})" if kept else ""
     web_note = (f" Web: wrk for {web.seconds:g} s per page measure (after a 2 s warm-up), "
                 f"{web.mixed_seconds:g} s for readers + writers." if "web" in parts else "")
     notes = (HERE / "notes.md").read_text(encoding="utf-8") if (HERE / "notes.md").exists() else ""
