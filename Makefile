@@ -39,9 +39,18 @@ clean:
 	rm -rf $(VENV) plp-demo.db plp-demo.db-wal plp-demo.db-shm plp-demo
 
 # Benchmarks: medians against floors, saved to bench/results.md (not part of the tests).
+# The web part serves plp with `plp serve` and loads it with wrk (bench/web.py);
+# `make bench-web` runs only that part and keeps the other rows of bench/results.md.
 bench: $(STAMP)
 	bash tests/ensure-postgres.sh
+	bash bench/ensure-wrk.sh
 	$(BIN)/python -m bench.run
+
+.PHONY: bench-web
+bench-web: $(STAMP)
+	bash tests/ensure-postgres.sh
+	bash bench/ensure-wrk.sh
+	$(BIN)/python -m bench.run --only web
 
 # The web on the demo database (made first when it is missing): http://127.0.0.1:8000/
 .PHONY: serve

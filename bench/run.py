@@ -4,7 +4,10 @@ Every time is the median of several runs; a ratio is given where a floor exists
 (the bare import time, a raw SQL query, a raw insert-and-commit loop), because
 these machines are noisy. Peak memory is the maximum resident set size.
 
-    python -m bench.run [--quick] [--no-postgres]
+The web part (bench/web.py) serves plp with ``plp serve`` and measures pages with
+wrk, beside a hello-world FastAPI app served the same way.
+
+    python -m bench.run [--quick] [--no-postgres] [--only cli|web] [--web-seconds S] [--mixed-seconds S]
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import statistics
@@ -38,8 +42,8 @@ _LAUNCH = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
 @dataclass
 class Row:
     measure: str
-    value: float  # seconds, or a rate
-    unit: str
+    value: float  # seconds, a rate, milliseconds (web latency), requests per second, or a count
+    unit: str  # "s", "/s", "%", "ms", "req/s", "count"
     floor: float | None
     floor_label: str
     target: str
@@ -50,6 +54,10 @@ class Row:
     def ratio(self) -> str:
         if self.floor is None:
             return "–"
+        if self.unit == "req/s":
+            return f"{self.value / self.floor * 100:.1f} % of floor"
+        if self.unit == "ms":
+            return f"{self.value / self.floor:.1f}×"
         return f"{self.value / self.floor:.2f}×" if self.unit == "s" else f"{self.floor / self.value:.2f}×"
 
 
@@ -169,13 +177,36 @@ elapsed = (rss[-1] - rss[99]) / rss[99] * 100  # resident memory growth in %, fr
 """
 
 
-def sqlite_rows(work: Path, runs: int, quick: bool) -> list[Row]:
-    rows: list[Row] = []
-    env = dict(os.environ, PLP_DB=str(work / "big.db"))
+@dataclass
+class Web:
+    """What the web part runs (bench/web.py): wrk seconds per page measure and for the mixed run."""
+
+    seconds: float
+    mixed_seconds: float
+
+
+def web_part(work: Path, big: str, small: str, label: str, projects: int, web: Web) -> list[Row]:
+    from bench.web import web_rows
+
+    return web_rows(Row, py=PY, plp=PLP, work=work, big=big, small=small, label=label, projects=projects,
+                    seconds=web.seconds, mixed_seconds=web.mixed_seconds)
+
+
+def sqlite_rows(work: Path, runs: int, quick: bool, parts: set[str], web: Web) -> list[Row]:
     projects = 2000 if quick else 10000
     from bench.generate import generate
 
     generate(str(work / "big.db"), projects=projects, milestones=20)
+    generate(str(work / "p1000.db"), projects=1000, milestones=20)
+    rows = cli_sqlite_rows(work, runs, quick, projects) if "cli" in parts else []
+    if "web" in parts:
+        rows += web_part(work, str(work / "big.db"), str(work / "p1000.db"), "", projects, web)
+    return rows
+
+
+def cli_sqlite_rows(work: Path, runs: int, quick: bool, projects: int) -> list[Row]:
+    rows: list[Row] = []
+    env = dict(os.environ, PLP_DB=str(work / "big.db"))
     floor, floor_mem = timed([PY, "-c", "import sqlmodel, typer, transitions"], runs)
     t, mem = timed([PLP, "project", "show", "p00042"], runs, env)
     rows.append(Row("cold start: `plp project show CODE`", t, "s", floor, "import sqlmodel, typer, transitions",
@@ -202,7 +233,6 @@ def sqlite_rows(work: Path, runs: int, quick: bool) -> list[Row]:
     rows.append(Row(f"{count:,} decisions, each committed with its event", count / t, "/s", count / raw,
                     "raw sqlite3 insert-and-commit loop (WAL, synchronous=FULL)", "≥ 300 /s", mem, count / t >= 300))
 
-    generate(str(work / "p1000.db"), projects=1000, milestones=20)
     if _has_portfolio():
         t, mem = timed([PLP, "--db", str(work / "p1000.db"), "report", "portfolio", "--format", "json"], runs)
         rows.append(Row("`plp report portfolio` (1,000 projects)", t, "s", None, "", "≤ 2 s", mem, t <= 2))
@@ -218,7 +248,7 @@ def _has_portfolio() -> bool:
     return out.returncode == 0
 
 
-def postgres_rows(work: Path, runs: int, quick: bool) -> list[Row]:
+def postgres_rows(work: Path, runs: int, quick: bool, parts: set[str], web: Web) -> list[Row]:
     sys.path.insert(0, str(HERE.parent))
     from sqlalchemy import create_engine, text
 
@@ -236,36 +266,43 @@ def postgres_rows(work: Path, runs: int, quick: bool) -> list[Row]:
         projects = 2000 if quick else 10000
         generate(big, projects=projects, milestones=20)
         generate(small, projects=1000, milestones=20)
-        env = dict(os.environ, PLP_DB=big)
-        rows = []
-        floor, _ = timed([PY, "-c", "import sqlmodel, typer, transitions, psycopg"], runs)
-        t, mem = timed([PLP, "project", "show", "p00042"], runs, env)
-        rows.append(Row("PostgreSQL: cold start `plp project show CODE`", t, "s", floor,
-                        "import sqlmodel, typer, transitions, psycopg", "≤ 1.3× floor", mem, t <= 1.3 * floor))
-        psy_url = big.replace("postgresql+psycopg://", "postgresql://")
-        raw = in_process(f"import psycopg\ncon = psycopg.connect({psy_url!r})\nstart = time.perf_counter()\n"
-                         f"rows = con.execute({RAW_CHECK_PG!r}, {{'today': {TODAY.isoformat()!r}}}).fetchall()\n"
-                         "elapsed = time.perf_counter() - start", runs)[0]
-        t, mem = timed([PLP, "check", "--dry-run", "--json"], runs, env)
-        rows.append(Row(f"PostgreSQL: `plp check --dry-run` ({projects * 20:,} milestones)", t, "s", raw,
-                        "the same selection as one raw SQL query (psycopg)", "≤ 1.5 s", mem, t <= 1.5))
-        inner, _ = in_process(FIND_DUE.format(target=big), runs)
-        rows.append(Row("PostgreSQL: due-finding inside `plp check` (in-process)", inner, "s", raw,
-                        "the same selection as one raw SQL query (psycopg)", "≤ 3× raw", None, inner <= 3 * raw))
-        count = 2000 if quick else 10000
-        t, mem = in_process(DECISIONS.format(target=big, count=count), 1)
-        raw, _ = in_process(RAW_DECISIONS_PG.format(url=small.replace("postgresql+psycopg://", "postgresql://"),
-                                                    count=count), 1)
-        rows.append(Row(f"PostgreSQL: {count:,} decisions, each committed with its event", count / t, "/s",
-                        count / raw, "raw psycopg insert-and-commit loop", "≥ 300 /s", mem, count / t >= 300))
-        if _has_portfolio():
-            t, mem = timed([PLP, "--db", small, "report", "portfolio", "--format", "json"], runs)
-            rows.append(Row("PostgreSQL: `plp report portfolio` (1,000 projects)", t, "s", None, "", "≤ 2 s", mem,
-                            t <= 2))
+        rows = cli_postgres_rows(work, runs, quick, projects, big, small) if "cli" in parts else []
+        if "web" in parts:
+            rows += web_part(work, big, small, "PostgreSQL", projects, web)
         admin.dispose()
         return rows
     finally:
         cluster.stop()
+
+
+def cli_postgres_rows(work: Path, runs: int, quick: bool, projects: int, big: str, small: str) -> list[Row]:
+    env = dict(os.environ, PLP_DB=big)
+    rows = []
+    floor, _ = timed([PY, "-c", "import sqlmodel, typer, transitions, psycopg"], runs)
+    t, mem = timed([PLP, "project", "show", "p00042"], runs, env)
+    rows.append(Row("PostgreSQL: cold start `plp project show CODE`", t, "s", floor,
+                    "import sqlmodel, typer, transitions, psycopg", "≤ 1.3× floor", mem, t <= 1.3 * floor))
+    psy_url = big.replace("postgresql+psycopg://", "postgresql://")
+    raw = in_process(f"import psycopg\ncon = psycopg.connect({psy_url!r})\nstart = time.perf_counter()\n"
+                     f"rows = con.execute({RAW_CHECK_PG!r}, {{'today': {TODAY.isoformat()!r}}}).fetchall()\n"
+                     "elapsed = time.perf_counter() - start", runs)[0]
+    t, mem = timed([PLP, "check", "--dry-run", "--json"], runs, env)
+    rows.append(Row(f"PostgreSQL: `plp check --dry-run` ({projects * 20:,} milestones)", t, "s", raw,
+                    "the same selection as one raw SQL query (psycopg)", "≤ 1.5 s", mem, t <= 1.5))
+    inner, _ = in_process(FIND_DUE.format(target=big), runs)
+    rows.append(Row("PostgreSQL: due-finding inside `plp check` (in-process)", inner, "s", raw,
+                    "the same selection as one raw SQL query (psycopg)", "≤ 3× raw", None, inner <= 3 * raw))
+    count = 2000 if quick else 10000
+    t, mem = in_process(DECISIONS.format(target=big, count=count), 1)
+    raw, _ = in_process(RAW_DECISIONS_PG.format(url=small.replace("postgresql+psycopg://", "postgresql://"),
+                                                count=count), 1)
+    rows.append(Row(f"PostgreSQL: {count:,} decisions, each committed with its event", count / t, "/s",
+                    count / raw, "raw psycopg insert-and-commit loop", "≥ 300 /s", mem, count / t >= 300))
+    if _has_portfolio():
+        t, mem = timed([PLP, "--db", small, "report", "portfolio", "--format", "json"], runs)
+        rows.append(Row("PostgreSQL: `plp report portfolio` (1,000 projects)", t, "s", None, "", "≤ 2 s", mem,
+                        t <= 2))
+    return rows
 
 
 def machine() -> str:
@@ -282,13 +319,39 @@ def machine() -> str:
             f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}")
 
 
+def _quantity(value: float, unit: str) -> str:
+    return {"s": f"{value:.3f} s", "%": f"{value:.1f} %", "ms": f"{value:.1f} ms", "req/s": f"{value:,.0f} req/s",
+            "count": f"{value:,.0f}"}.get(unit, f"{value:,.0f} /s")
+
+
 def fmt(row: Row) -> str:
-    value = f"{row.value:.3f} s" if row.unit == "s" else (f"{row.value:.1f} %" if row.unit == "%" else f"{row.value:,.0f} /s")
-    floor = "–" if row.floor is None else (f"{row.floor:.3f} s" if row.unit == "s" else f"{row.floor:,.0f} /s")
+    value = _quantity(row.value, row.unit)
+    floor = "–" if row.floor is None else _quantity(row.floor, row.unit)
     verdict = "–" if row.ok is None else ("met" if row.ok else "**missed**")
     mem = "–" if row.peak_mib is None else f"{row.peak_mib:.0f}"
     return (f"| {row.measure} | {value} | {floor} {('(' + row.floor_label + ')') if row.floor_label else ''} "
             f"| {row.ratio} | {row.target} | {verdict} | {mem} |")
+
+
+HEADER = ["| measure | plp | floor | ratio | target | verdict | peak MiB |", "|---|---|---|---|---|---|---|"]
+
+
+def _earlier() -> tuple[list[str], str]:
+    """The table rows of the last results.md and its "Measured ..." line."""
+    path = HERE / "results.md"
+    if not path.exists():
+        return [], ""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [ln for ln in lines if ln.startswith("| ") and ln not in HEADER[:1]]
+    measured = next((ln for ln in lines if ln.startswith("Measured ")), "")
+    return rows, re.sub(r" \([^()]*earlier run[^()]*\)", "", measured)  # not nested run after run
+
+
+def _measures_again(row: str, parts: set[str], backends: set[str]) -> bool:
+    measure = row.split("|")[1]
+    part = "web" if "web: " in measure else "cli"
+    backend = "postgresql" if measure.strip().startswith("PostgreSQL") else "sqlite"
+    return part in parts and backend in backends
 
 
 def main() -> None:
@@ -296,28 +359,43 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller data and fewer runs (a smoke test)")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--only", choices=["cli", "web"], default=None,
+                        help="only the command-line measures, or only the web ones (wrk against plp serve); "
+                             "the other part's rows in bench/results.md are kept")
+    parser.add_argument("--web-seconds", type=float, default=None, help="seconds of each wrk page measure (10)")
+    parser.add_argument("--mixed-seconds", type=float, default=None,
+                        help="seconds of the 16 readers + 4 writers run (30)")
     args = parser.parse_args()
     runs = args.runs or (3 if args.quick else 7)
+    parts = {args.only} if args.only else {"cli", "web"}
+    web = Web(args.web_seconds or (3 if args.quick else 10), args.mixed_seconds or (10 if args.quick else 30))
+    if "web" in parts and not shutil.which("wrk"):
+        sys.exit("the web measures need wrk: apt-get install wrk (or run with --only cli)")
     work = Path(tempfile.mkdtemp(prefix="plp-bench-"))
     started = time.perf_counter()
     try:
-        rows = sqlite_rows(work, runs, args.quick)
+        rows = sqlite_rows(work, runs, args.quick, parts, web)
         if not args.no_postgres:
-            rows += postgres_rows(work, runs, args.quick)
+            rows += postgres_rows(work, runs, args.quick, parts, web)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    header = ["| measure | plp | floor | ratio | target | verdict | peak MiB |",
-              "|---|---|---|---|---|---|---|"]
-    table = "\n".join(header + [fmt(r) for r in rows])
-    print(table)
+    new = [fmt(r) for r in rows]
+    print("\n".join(HEADER + new))
+    backends = {"sqlite"} if args.no_postgres else {"sqlite", "postgresql"}
+    earlier, earlier_line = _earlier()
+    kept = [row for row in earlier if not _measures_again(row, parts, backends)]
+    table = "\n".join(HEADER + (kept + new if "web" in parts else new + kept))
+    scope = f" (rows from an earlier run kept: {len(kept)}; that run: {earlier_line})" if kept else ""
+    web_note = (f" Web: wrk for {web.seconds:g} s per page measure (after a 2 s warm-up), "
+                f"{web.mixed_seconds:g} s for readers + writers." if "web" in parts else "")
     notes = (HERE / "notes.md").read_text(encoding="utf-8") if (HERE / "notes.md").exists() else ""
     (HERE / "results.md").write_text(
-        f"# Benchmark results\n\nMeasured {dt.datetime.now().isoformat(timespec='minutes')} on {machine()}.\n"
+        f"# Benchmark results\n\nMeasured {dt.datetime.now().isoformat(timespec='minutes')}{scope} on {machine()}.\n"
         f"Medians of {runs} runs (decision loops and the scheduler: one run of many operations); "
-        f"{'quick mode, ' if args.quick else ''}total {time.perf_counter() - started:.0f} s.\n\n{table}\n\n{notes}",
+        f"{'quick mode, ' if args.quick else ''}total {time.perf_counter() - started:.0f} s.{web_note}\n\n"
+        f"{table}\n\n{notes}",
         encoding="utf-8")
     print(f"\nsaved to {HERE / 'results.md'}")
-
 
 if __name__ == "__main__":
     main()

@@ -85,14 +85,18 @@ def status_report(db: Database, *, code: str, today: dt.date, lang: str) -> dict
         s = uow.session
         p = get_project(uow, code)
         wf = workflow_of(uow, p)
-        people = {pr.id: pr.name for pr in s.exec(select(Person)).all()}
-        milestones = _milestones(uow, p, today, lang, people)
+        rows = s.exec(select(Milestone).where(Milestone.project_id == p.id)
+                      .order_by(Milestone.due, Milestone.id)).all()
+        decisions = s.exec(select(Decision).where(Decision.project_id == p.id)
+                           .order_by(Decision.date, Decision.id)).all()
+        # Only the names this report shows (not every person: 2,000 rows on each project page).
+        named = {m.responsible_id for m in rows} | {d.by_id for d in decisions}
+        people = dict(s.exec(select(Person.id, Person.name).where(Person.id.in_(named - {None}))).all())
+        milestones = _milestones(uow, p, today, lang, people, rows)
         goals = s.exec(select(Goal).where(Goal.project_id == p.id).order_by(Goal.id)).all()
         owners = owners_of(uow, p)
         anchoring = s.exec(select(Anchoring).where(Anchoring.project_id == p.id)
                            .order_by(Anchoring.date, Anchoring.id)).all()
-        decisions = s.exec(select(Decision).where(Decision.project_id == p.id)
-                           .order_by(Decision.date, Decision.id)).all()
         report = {
             "code": p.code, "name": p.name, "as_of": today.isoformat(), "lang": lang,
             "workflow": {"name": wf.name, "version": wf.version, "label": wf.labels.get(lang)},
