@@ -32,11 +32,14 @@ def tick(db: Database, *, code: str, item: str, actor: Actor, if_version: int | 
         check_version(p, if_version)
         ensure_open(p)
         phase, _ = workflow_of(uow, p).checklist_item(item)
+        permissions.check(uow, "checklist.tick", p)
+        # The guarded bump comes before the look at the item: on PostgreSQL each read
+        # sees the latest commit, so a writer that lost the race must hear "changed
+        # meanwhile", not "already ticked". A refusal after it rolls the bump back.
+        uow.bump(p)
         if uow.session.exec(select(ChecklistTick).where(ChecklistTick.project_id == p.id,
                                                         ChecklistTick.item_key == item)).first():
             raise InvalidTransition(f"checklist item '{item}' is already ticked in {p.code}")
-        permissions.check(uow, "checklist.tick", p)
-        uow.bump(p)
         uow.add(ChecklistTick(project_id=p.id, item_key=item, ticked_at=utcnow(), ticked_by=uow.actor))
         uow.event("checklist_ticked", {"item": item, "phase": phase.key}, p.id)
         commit_change(uow, p)
@@ -49,12 +52,12 @@ def untick(db: Database, *, code: str, item: str, actor: Actor, if_version: int 
         check_version(p, if_version)
         ensure_open(p)
         phase, _ = workflow_of(uow, p).checklist_item(item)
+        permissions.check(uow, "checklist.tick", p)
+        uow.bump(p)  # first, as in tick: the loser of a race hears "changed meanwhile"
         row = uow.session.exec(select(ChecklistTick).where(ChecklistTick.project_id == p.id,
                                                            ChecklistTick.item_key == item)).first()
         if row is None:
             raise NotFound(f"checklist item '{item}' is not ticked in {p.code}")
-        permissions.check(uow, "checklist.tick", p)
-        uow.bump(p)
         uow.session.delete(row)
         uow.event("checklist_unticked", {"item": item, "phase": phase.key}, p.id)
         commit_change(uow, p)
