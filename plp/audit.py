@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -170,6 +171,20 @@ def walk(rows: Iterable[tuple], key: bytes | None, head: str | None = None,
     return chain
 
 
+_HEAD = re.compile(r"^(hmac-sha256:)?[0-9a-f]{64}$")
+
+
+def check_head(head: str) -> str:
+    """A head as ``plp audit head`` prints it, or one clear refusal (a typo is not tampering)."""
+    from plp.errors import InvalidInput
+
+    text = head.strip().lower()
+    if not _HEAD.match(text):
+        raise InvalidInput(f"--head {head!r} is not a head: give the 64 hex digits (keyed: hmac-sha256:...) "
+                           f"that 'plp audit head' printed")
+    return text
+
+
 def verify(db: Any, head: str | None = None) -> Verdict:
     """Walk the whole chain, then compare the state the history yields with the tables."""
     from sqlalchemy import select
@@ -178,6 +193,7 @@ def verify(db: Any, head: str | None = None) -> Verdict:
     from plp.models import AuditHead, Event
 
     key = audit_key()
+    head = check_head(head) if head is not None else None
     with db.unit() as uow:
         conn = uow.session.connection()
         t = Event.__table__

@@ -163,6 +163,11 @@ def test_verify_head_fails_for_a_truncated_history(full, cli, db_path):
                           contains="does not contain the head")
 
 
+@pytest.mark.parametrize("typo", ["deadbeef", "0" * 63, "sha256:" + "0" * 64, "hmac-sha256:xyz"])
+def test_verify_head_calls_a_typo_a_typo_not_tampering(full, cli, typo):
+    assert_one_line_error(cli("audit", "verify", "--head", typo), contains="is not a head: give the 64 hex digits")
+
+
 def _export(cli, tmp_path) -> dict:
     path = tmp_path / "export.json"
     assert cli("export", "json", "--output", str(path)).code == 0
