@@ -6,7 +6,7 @@ import pytest
 
 from tests.web.conftest import open_page
 from tests.web.pages import sign_in
-from tests.web.seed import KARI, READY, TRUST_ROUND
+from tests.web.seed import EVE, HOSTILE, KARI, READY, TRUST_ROUND
 
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
@@ -59,6 +59,16 @@ def test_the_page_has_no_axe_violations_fits_a_phone_and_labels_every_field(shar
         if viewport is PHONE:
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], f"{path} scrolls sideways on a phone: {width}px"
+
+
+def test_a_project_of_long_hostile_text_fits_a_phone_for_its_sponsor(shared_context):
+    """The sponsor sees the forms too, whose buttons carry hidden labels with the user's text."""
+    page = open_page(shared_context(viewport=PHONE))
+    sign_in(page, EVE)
+    assert page.goto(f"/projects/{HOSTILE}?lang=en").status == 200
+    assert page.locator("#milestones button").count() >= 1  # the hidden label is there to be measured
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the project of hostile text scrolls sideways on a phone: {width}px"
 
 
 def test_the_409_page_for_a_gate_that_is_not_ready_has_no_axe_violations(shared_page):
