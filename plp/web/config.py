@@ -31,10 +31,13 @@ class Settings:
 
         return utcnow()
 
-    def absolute(self, path: str, request_base: str) -> str:
-        """``path`` on PLP_BASE_URL, else on the address the request came to."""
-        base = (self.base_url or request_base).rstrip("/")
-        return base + path
+    def link(self, path: str) -> str | None:
+        """``path`` on PLP_BASE_URL, or None when it is not set.
+
+        Never built from the request: its Host header is the sender's to choose, so a
+        link made from it could send a sign-in token to any address.
+        """
+        return self.base_url.rstrip("/") + path if self.base_url else None
 
 
 def from_env(target: str | None, base_url: str | None) -> Settings:

@@ -15,6 +15,7 @@ from plp.actor import Actor
 from tests.conftest import dump, query
 
 PASSWORD = "correct horse battery"
+BASE_URL = "http://testserver"  # TestClient's own address
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def web(region, db_path):
 
     region("role", "assign", "vdc", "Kari Nordmann", "sponsor")
     region("role", "assign", "vdc", "Per Leiar", "leader")
-    app = create_app(str(db_path))
+    app = create_app(str(db_path), base_url=BASE_URL)  # as deployed: emailed links need PLP_BASE_URL
     for who in ("kari@example.no", "ola@example.no"):
         set_password(app.state.settings.db, person=who, password=PASSWORD, actor=Actor("tester", None, "env"))
     logging.getLogger("plp.web").disabled = True
@@ -246,6 +247,38 @@ def test_a_one_time_link_signs_in_once_and_the_page_never_tells_who_exists(web, 
         first = c.get(link, follow_redirects=False)
         assert first.status_code == 303 and "plp_session" in c.cookies
         assert web().get(link, follow_redirects=False).status_code == 404  # once only
+    finally:
+        smtp.stop()
+
+
+def _ask_for_link(client, host: str):
+    token = csrf(client.get("/login").text)
+    return client.post("/login/link", data={"email": "kari@example.no", "csrf_token": token},
+                       headers={"host": host})
+
+
+def test_a_forged_host_header_never_reaches_the_sign_in_mail(web, region, db_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from plp.web import create_app
+    from tests.servers import SmtpServer
+
+    smtp = SmtpServer().start()
+    try:
+        monkeypatch.setenv("PLP_SMTP_URL", smtp.url)
+        monkeypatch.delenv("PLP_BASE_URL", raising=False)
+        # With PLP_BASE_URL the link is on it, whatever Host the request names.
+        c = web()
+        normal = _ask_for_link(c, "testserver")
+        forged = _ask_for_link(c, "evil.example")
+        assert forged.status_code == 200 and forged.text == normal.text
+        bodies = [m[2] for m in smtp.received()]
+        assert len(bodies) == 2 and all(f"{BASE_URL}/login/link/" in b for b in bodies)
+        assert not any("evil.example" in b for b in bodies)
+        # Without it no link is mailed at all, and the page reads the same.
+        bare = TestClient(create_app(str(db_path)), raise_server_exceptions=False)
+        assert _ask_for_link(bare, "evil.example").text == normal.text
+        assert len(smtp.received()) == 2
     finally:
         smtp.stop()
 

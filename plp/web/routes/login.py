@@ -19,7 +19,7 @@ def _login_page(ctx: Ctx, *, next_path: str, status: int = 200, error: str | Non
 
 
 @router.get("/login")
-def login_form(request: Request, ctx: Ctx = Depends(context), next: str | None = None):
+def login_form(ctx: Ctx = Depends(context), next: str | None = None):
     return _login_page(ctx, next_path=local_path(next))
 
 
@@ -54,17 +54,20 @@ def login_link(request: Request, ctx: Ctx = Depends(context), email: str = Form(
         return _login_page(ctx, next_path="/", status=429, error=ctx.t("err_429"), email=email)
     if made is not None:
         person, token = made
-        url = ctx.settings.absolute(f"/login/link/{token}", str(request.base_url))
-        _send_link(person, url)
-    # The same page whether or not the address is known.
+        _send_link(person, ctx.settings.link(f"/login/link/{token}"))
+    # The same page whether or not the address is known, and whether or not a mail went out.
     return page(ctx, "link_sent.html")
 
 
-def _send_link(person, url: str) -> None:
+def _send_link(person, url: str | None) -> None:
     from plp.notify import Channels, DeliveryError
     from plp.notify.email import Mailer
     from plp.web.i18n import T
 
+    if url is None:
+        log.warning("a sign-in link was asked for, but PLP_BASE_URL is not set: no mail was sent "
+                    "(a link is never built from the address the request names)")
+        return
     channels = Channels.from_env()
     if not channels.smtp_url:
         log.warning("a sign-in link was asked for, but PLP_SMTP_URL is not set: no mail was sent")

@@ -16,7 +16,9 @@ router = APIRouter()
 @router.get("/me")
 def me(request: Request, ctx: Ctx = Depends(signed_in)):
     token = signin.feed_token(ctx.db, person_id=ctx.person.person_id)
-    feed = ctx.settings.absolute(f"/calendar/{token}.ics", str(request.base_url))
+    path = f"/calendar/{token}.ics"
+    # Shown to the person only (never mailed), so the request's address may stand in for PLP_BASE_URL.
+    feed = ctx.settings.link(path) or str(request.base_url).rstrip("/") + path
     return page(ctx, "me.html", feed=feed, nav="me")
 
 
