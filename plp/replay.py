@@ -37,7 +37,7 @@ class Problem:
 
 #: table -> the columns compared, in order; the key of a row is its id unless said here.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "project": ("code", "phase", "status", "round"),
+    "project": ("code", "phase", "status", "round", "created_by_id"),
     "role_assignment": ("project_id", "person_id", "role"),
     "goal": ("project_id", "level", "text", "indicator", "target"),
     "milestone": ("project_id", "title", "due", "responsible_id", "phase", "done_on"),
@@ -63,6 +63,9 @@ class Replay:
         self.rows: dict[str, dict[Any, Expected]] = {t: {} for t in COLUMNS}
         self.born: dict[tuple[str, Any], int] = {}  # (table, key) -> the event that created the row
         self.loose: dict[str, list[tuple[int, Expected]]] = {t: [] for t in COLUMNS}
+        # Who may do more than others: person id -> (value, the event that says so).
+        # Permission checks rely on these columns, so a hand-set flag must be named.
+        self.privileges: dict[str, dict[int, tuple[Any, int]]] = {"is_admin": {}, "db_role": {}}
 
     def apply(self, row: tuple) -> None:
         eid, _, actor, kind, project_id, data = row[:6]
@@ -113,6 +116,20 @@ class Replay:
             problem = self._compare_table(table, columns, tables.get(table, []), names, codes)
             if problem is not None:
                 return problem
+        return self._compare_privileges(tables.get("person", []))
+
+    def _compare_privileges(self, people: list[dict[str, Any]]) -> Problem | None:
+        """Administrators and login roles: each one the table holds must be what the history granted."""
+        for row in people:
+            for column, said in self.privileges.items():
+                value, eid = said.get(row["id"], (None, None))
+                actual = row.get(column) or None  # False, '' and None all mean: not granted
+                if actual != (value or None):
+                    where = f"table person, row {row['id']} ({row['name']}), column {column}"
+                    if eid is None:
+                        return Problem(f"{where}: the table says {actual!r}, but no history event grants it "
+                                       f"(set by hand?)", None)
+                    return Problem(f"{where}: the table says {actual!r}, but history event {eid} says {value!r}", eid)
         return None
 
     def _compare_table(self, table: str, columns: tuple[str, ...], actual: list[dict[str, Any]],
@@ -226,9 +243,10 @@ def _project_created(r: Replay, eid: int, actor: str, pid: int | None, d: dict[s
     if pid is None:
         return
     if "phase" in d:  # a project starts active, in round 1, in the phase it names
-        r.put("project", pid, eid, code=_g(d, "code"), phase=d["phase"], status="active", round=1)
+        r.put("project", pid, eid, code=_g(d, "code"), phase=d["phase"], status="active", round=1,
+              created_by_id=_g(d, "created_by_id"))
     else:
-        r.put("project", pid, eid, code=_g(d, "code"))
+        r.put("project", pid, eid, code=_g(d, "code"), created_by_id=_g(d, "created_by_id"))
 
 
 def _decision_taken(r: Replay, eid: int, actor: str, pid: int | None, d: dict[str, Any]) -> None:
@@ -307,6 +325,16 @@ def _measure_status(r: Replay, eid: int, actor: str, pid: int | None, d: dict[st
         r.put("measure", d["measure_id"], eid, status=_g(d, "status"), note=_g(d, "note"))
 
 
+def _admin(r: Replay, eid: int, actor: str, pid: int | None, d: dict[str, Any], on: bool) -> None:
+    if isinstance(d.get("person_id"), int):
+        r.privileges["is_admin"][d["person_id"]] = (on, eid)
+
+
+def _login(r: Replay, eid: int, actor: str, pid: int | None, d: dict[str, Any]) -> None:
+    if isinstance(d.get("person_id"), int):
+        r.privileges["db_role"][d["person_id"]] = (d.get("db_role"), eid)
+
+
 def _status_moved(r: Replay, eid: int, actor: str, pid: int | None, d: dict[str, Any]) -> None:
     """A move the check made (plp/services/timed_apply.py): the event says the status it left."""
     if pid is not None:
@@ -332,6 +360,10 @@ _HANDLERS: dict[str, Callable[[Replay, int, str, int | None, dict[str, Any]], No
     "measure_added": _measure_added,
     "measure_status": _measure_status,
     "setting_changed": _setting_changed,
+    "admin_granted": lambda r, eid, actor, pid, d: _admin(r, eid, actor, pid, d, True),
+    "admin_revoked": lambda r, eid, actor, pid, d: _admin(r, eid, actor, pid, d, False),
+    "person_login_set": _login,
+    "person_login_cleared": _login,
     "condition_missed": _status_moved,
     "project_dormant": _status_moved,
     "project_stopped": _status_moved,

@@ -36,7 +36,8 @@ def grant(db: Database, *, person: str, actor: Actor) -> bool:
         p = get_person(uow, person)
         if p.is_admin:
             return False
-        _set_admin(uow, p, True)
+        uow.end_read()
+        _grant_written(uow, p)
         uow.commit()
         return True
 
@@ -48,17 +49,15 @@ def revoke(db: Database, *, person: str, actor: Actor) -> None:
         p = get_person(uow, person)
         if not p.is_admin:
             raise InvalidInput(f"{p.name} is not an administrator (see 'plp admin list')")
+        uow.end_read()
+        _grant_written(uow, p, False)
+        # Counted inside the write, where writers queue (SQLite's write lock, the audit
+        # head row on PostgreSQL): two administrators revoking each other cannot both win.
         others = uow.session.exec(select(func.count()).select_from(Person)
                                   .where(Person.is_admin == True, Person.id != p.id)).one()  # noqa: E712
         if not others:
             raise NotAllowed(f"{p.name} is the last administrator of this database; grant another one first")
-        _set_admin(uow, p, False)
         uow.commit()
-
-
-def _set_admin(uow: UnitOfWork, p: Person, on: bool) -> None:
-    uow.end_read()
-    _grant_written(uow, p, on)
 
 
 def _grant_written(uow: UnitOfWork, p: Person, on: bool = True) -> None:

@@ -105,7 +105,7 @@ def create_project(db: Database, *, code: str, name: str, workflow: str, owners:
             uow.add(ProjectOwner(project_id=project.id, org_id=org.id, grade=grade, lead=i == 0))
         uow.event("project_created", {
             "code": code, "name": name, "workflow": wf.name, "workflow_version": wf.version, "phase": start,
-            "owners": [{"org": o.name, "grade": g} for o, g in orgs],
+            "owners": [{"org": o.name, "grade": g} for o, g in orgs], "created_by_id": uow.actor_person_id,
         }, project.id)
         commit_change(uow, project)
         return project

@@ -63,6 +63,11 @@ def _sql(db_path, statement: str) -> None:
     ("UPDATE measure SET status = 'done'", "table measure, row 1, column status"),
     ("UPDATE measure SET note = 'Ferdig'", "table measure, row 1, column note"),
     ("UPDATE setting SET value = 'true'", "table setting, row 'require-identity', column value"),
+    ("UPDATE person SET is_admin = TRUE WHERE name = 'Ola Nordmann'",
+     "table person, row 2 (Ola Nordmann), column is_admin: the table says True, but no history event grants it"),
+    ("UPDATE person SET db_role = 'ola_login' WHERE name = 'Ola Nordmann'",
+     "table person, row 2 (Ola Nordmann), column db_role"),
+    ("UPDATE project SET created_by_id = 2", "table project, row 1 (project vdc), column created_by_id"),
     ("DELETE FROM goal", "records table goal, row 1, which is missing"),
     ("INSERT INTO goal (project_id, level, text) VALUES (1, 'result', 'Smuglar')", "table goal, row 2 "
                                                                                   "(project vdc) has no history"),
@@ -182,7 +187,8 @@ def _export(cli, tmp_path) -> dict:
     (lambda t: t["role_assignment"][0].update(role="king"), "unknown role 'king'"),
     (lambda t: t["org"].append({"id": 99, "name": "vennesla", "kind": "other"}), "differ only in case"),
     (lambda t: t["decision"][-1].update(note="Endra"), "column note"),
-    (lambda t: t["event"][3].update(actor="Nokon"), "event 4 (")
+    (lambda t: t["event"][3].update(actor="Nokon"), "event 4 ("),
+    (lambda t: t["person"][1].update(is_admin=True), "column is_admin: the table says True, but no history event"),
 ])
 def test_import_refuses_what_a_command_would_refuse_and_leaves_the_target_unchanged(full, cli, tmp_path, edit,
                                                                                     message):

@@ -116,6 +116,32 @@ def test_only_an_administrator_grants_and_the_last_one_cannot_be_revoked(guarded
     assert cli("audit", "verify").code == 0
 
 
+def test_two_administrators_revoking_each_other_at_once_leave_one(guarded, cli, db_path, tmp_path):
+    """The 'last administrator' count is made inside the write, where the two writers queue."""
+    import time
+
+    from tests.pause import PausedWriter, wait_for
+
+    guarded("--as", "Kari Nordmann", "admin", "grant", "Ola Nordmann")
+    with PausedWriter(tmp_path / "inside", "--db", str(db_path), "--as", "Kari Nordmann",
+                      "admin", "revoke", "Ola Nordmann") as first:
+        first.wait_until_inside()  # Kari's revoke is written, not committed
+        second = PausedWriter(tmp_path / "never", "--db", str(db_path), "--as", "Ola Nordmann",
+                              "admin", "revoke", "Kari Nordmann")
+        if "://" in str(db_path):  # PostgreSQL: wait until the second writer queues behind the first
+            wait_for(lambda: query(db_path, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                            "current_database() AND wait_event_type = 'Lock'")[0][0] > 0,
+                     what="the second revoke queueing")
+        else:  # SQLite shows no queue to look at: give the second process time to read and queue
+            time.sleep(2)
+        assert first.release()[0] == 0
+        code, err = second.release() if (tmp_path / "never").exists() else (second.proc.wait(120),
+                                                                             second.proc.stderr.read())
+    assert code == 1 and "last administrator" in err, err
+    assert [a["name"] for a in json.loads(cli("admin", "list", "--json").out)] == ["Kari Nordmann"]
+    assert cli("audit", "verify").code == 0
+
+
 def test_settings_stay_open_while_a_database_has_no_administrator(region, cli):
     region("--as", "Ola Nordmann", "config", "set", "require-identity", "true")
     region("--as", "Per Leiar", "config", "set", "require-identity", "false")
