@@ -183,6 +183,8 @@ def import_json(db: Database, *, path: str, actor: Actor) -> dict[str, int]:
             for start in range(0, len(clean), 2000):
                 conn.execute(insert(table), clean[start:start + 2000])
             counts[table.name] = len(clean)
+        if data["schema"] < "0009":
+            _creators_from_history(conn)
         if db.url.startswith("postgresql"):
             for table in tables:
                 if "id" in table.columns and isinstance(table.c.id.type, Integer) and table.c.id.autoincrement:
@@ -190,3 +192,15 @@ def import_json(db: Database, *, path: str, actor: Actor) -> dict[str, int]:
                                       f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"))
         uow.commit()
     return counts
+
+
+def _creators_from_history(conn: Any) -> None:
+    """Projects exported before schema 0009 name their creator only in the history; as
+    migration 0009 does in place (it keeps its own frozen copy), link the creator when
+    exactly one person has the name their ``project_created`` event records."""
+    rows = conn.execute(text("SELECT project_id, actor FROM event WHERE kind = 'project_created' "
+                             "AND project_id IS NOT NULL")).all()
+    for project_id, actor in rows:
+        ids = conn.execute(text("SELECT id FROM person WHERE name = :n"), {"n": actor}).scalars().all()
+        if len(ids) == 1:
+            conn.execute(text("UPDATE project SET created_by_id = :p WHERE id = :id"), {"p": ids[0], "id": project_id})

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import PLP_BIN, advance_to_pre_project, assert_one_line_error, dump
+from tests.conftest import PLP_BIN, advance_to_pre_project, assert_one_line_error, dump, query
 
 KEY = "the-steering-groups-secret-9f2c41"
 
@@ -201,6 +201,38 @@ def test_import_refuses_what_a_command_would_refuse_and_leaves_the_target_unchan
     before = dump(target)
     assert_one_line_error(cli("--db", str(target), "import", "json", str(bad)), contains=message)
     assert dump(target) == before
+
+
+def test_an_export_from_before_creators_were_linked_gets_them_from_its_history(region, cli, tmp_path, db_path):
+    """Schema 0008 named a project's creator only in its history; import links them as migration 0009 does."""
+    import datetime as dt
+
+    from plp.audit import GENESIS, event_hash
+
+    region("--as", "Kari Nordmann", "project", "create", "kp", "Kystplan", "--workflow", "plp", "--owner", "Vennesla")
+    data = _export(cli, tmp_path)
+    data["schema"] = "0008"  # as that schema wrote it: no created_by_id anywhere, the chain over those events
+    for row in data["tables"]["project"]:
+        row.pop("created_by_id", None)
+    prev = GENESIS
+    for event in data["tables"]["event"]:
+        payload = json.loads(event["data"])
+        payload.pop("created_by_id", None)
+        event["data"] = json.dumps(payload, ensure_ascii=False)
+        event["prev_hash"], event["hash"] = prev, event_hash(prev, dt.datetime.fromisoformat(event["at"]),
+                                                             event["actor"], event["kind"], event["project_id"],
+                                                             event["data"])
+        prev = event["hash"]
+    data["tables"]["audit_head"] = [dict(data["tables"]["audit_head"][0], last_hash=prev)]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    target = tmp_path / "target.db"
+    assert cli("--db", str(target), "init").code == 0
+    result = cli("--db", str(target), "import", "json", str(path))
+    assert result.code == 0, result.err
+    creators = dict(query(target, "SELECT p.code, pe.name FROM project p LEFT JOIN person pe ON pe.id = p.created_by_id"))
+    assert creators == {"vdc": None, "kp": "Kari Nordmann"}  # vdc was made by 'tester', who is nobody here
+    assert cli("--db", str(target), "audit", "verify").code == 0
 
 
 def test_import_skips_runtime_rows_and_verifies(full, cli, tmp_path):
