@@ -186,6 +186,25 @@ def check(uow, action: str, project, *, holders: dict[str, set[int]] | None = No
     raise NotAllowed(f"{uow.actor} may not do {action} in {project.code}: that needs {rule.text}")
 
 
+def deciders(wf, project) -> tuple[str, ...]:
+    """The roles that decide at the project's next decision point (the workflow names them); none once it ended."""
+    from plp.engine import END_STATES
+
+    if project.status in END_STATES:
+        return ()
+    return tuple(wf.decision_point_from(project.phase).deciders)
+
+
+def may_decide(wf, project, person_id: int | None, holders: dict[str, set[int]]) -> bool:
+    """Whether the person holds one of the decider roles at the project's next decision point.
+
+    The one statement of "who may decide" (sponsor and steering group in PLP):
+    the decision form, my work and recording a decision all ask it. ``holders`` is
+    role -> person ids, as :func:`role_holders` reads it.
+    """
+    return person_id is not None and any(person_id in holders.get(role, ()) for role in deciders(wf, project))
+
+
 def role_holders(uow, project_id: int) -> dict[str, set[int]]:
     from sqlmodel import select
 

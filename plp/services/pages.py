@@ -25,60 +25,83 @@ from plp.services.common import get_project, roles_of, workflow_of
 from plp.services.reporting import status_report
 
 
-def _may(uow: UnitOfWork, action: str, p: Project, **kw: Any) -> bool:
+def _may(uow: UnitOfWork, action: str, p: Project, holders: dict[str, set[int]]) -> bool:
     try:
-        permissions.check(uow, action, p, **kw)
+        permissions.check(uow, action, p, holders=holders)
     except NotAllowed:
         return False
     return True
 
 
-def _people_facts(db: Database, code: str, actor: Actor) -> dict[str, Any]:
+def _holders(team: list[tuple[str, Any]]) -> dict[str, set[int]]:
+    """role -> person ids, from the roles already read (as permissions.role_holders reads them)."""
+    out: dict[str, set[int]] = {}
+    for role, person in team:
+        out.setdefault(role, set()).add(person.id)
+    return out
+
+
+def _may_decide(uow: UnitOfWork, p: Project, wf: Any, holders: dict[str, set[int]]) -> bool:
+    """The decision form: the permission table's rule and a decider role at the next decision point."""
+    return _may(uow, "decision.record", p, holders) and permissions.may_decide(wf, p, uow.actor_person_id, holders)
+
+
+def _people_facts(db: Database, code: str, actor: Actor, lang: str) -> dict[str, Any]:
     with db.unit(actor) as uow:
         p = get_project(uow, code)
         wf = workflow_of(uow, p)
+        team = roles_of(uow, p)
+        holders = _holders(team)  # read once, for every question below
         own = set(uow.session.exec(select(Milestone.id).where(Milestone.project_id == p.id,
                                                               Milestone.responsible_id == uow.actor_person_id)))
-        may_all_milestones = _may(uow, "milestone.done", p)
         return {
             "version": p.version,
             "workflow": wf,
-            "phases": [{"key": ph.key, "label": ph.labels.get("en")} for ph in wf.phases],
+            "phases": [{"key": ph.key, "label": wf.phase_label(ph.key, lang)} for ph in wf.phases],
             "published": uow.session.get(Publication, p.id) is not None,
-            "may": {"checklist": _may(uow, "checklist.tick", p), "anchoring": _may(uow, "anchoring.record", p),
-                    "decide": _may(uow, "decision.record", p), "publish": _may(uow, "project.publish", p),
-                    "milestone_ids": None if may_all_milestones else own},
-            "team": [{"id": person.id, "name": person.name, "role": role} for role, person in roles_of(uow, p)],
-            "deciders": [] if p.status in ("completed", "stopped") else list(wf.decision_point_from(p.phase).deciders),
-            "me": uow.actor_person_id,
+            "may": {"checklist": _may(uow, "checklist.tick", p, holders),
+                    "anchoring": _may(uow, "anchoring.record", p, holders),
+                    "decide": _may_decide(uow, p, wf, holders), "publish": _may(uow, "project.publish", p, holders),
+                    "milestone_ids": None if _may(uow, "milestone.done", p, holders) else own},
+            "team": [{"id": person.id, "name": person.name, "role": role} for role, person in team],
         }
 
 
 def project_page(db: Database, *, code: str, today: dt.date, lang: str, actor: Actor) -> dict[str, Any]:
     """The status report plus the version, the phases, the checklist and what ``actor`` may do."""
-    facts = _people_facts(db, code, actor)  # first: the version guards what is read after it
+    facts = _people_facts(db, code, actor, lang)  # first: the version guards what is read after it
     report = status_report(db, code=code, today=today, lang=lang)
     wf = facts.pop("workflow")
-    for ph in facts["phases"]:
-        ph["label"] = wf.phase_label(ph["key"], lang)
     checklist = show_checklist(db, code=code, lang=lang)
     may_ms = facts["may"]["milestone_ids"]
     for m in report["milestones"]:
         m["may_done"] = not m["done_on"] and report["status"] not in ("completed", "stopped") and (
             may_ms is None or m["id"] in may_ms)
     facts["may"]["milestones"] = any(m["may_done"] for m in report["milestones"])
-    facts["may"]["decide"] = facts["may"]["decide"] and any(
-        member["id"] == facts["me"] and member["role"] in facts["deciders"] for member in facts["team"])
-    outcomes = list(report["outcome_labels"])
-    facts["outcomes"] = _outcomes_now(wf, report, outcomes)
+    facts["outcomes"] = _outcomes_now(wf, report)
     facts["role_labels"] = {k: r.labels.get(lang) for k, r in wf.roles.items()}
     return dict(report, **facts, checklist=checklist)
 
 
-def _outcomes_now(wf: Any, report: dict[str, Any], known: list[str]) -> list[dict[str, str]]:
+def decision_allowed(db: Database, *, code: str, actor: Actor) -> bool:
+    """Whether ``actor`` sees the decision form of the project (what ``may.decide`` of the page says)."""
+    with db.unit(actor) as uow:
+        p = get_project(uow, code)
+        return _may_decide(uow, p, workflow_of(uow, p), permissions.role_holders(uow, p.id))
+
+
+def project_header(db: Database, *, code: str) -> dict[str, str]:
+    """The code and name of the project, for a page that shows no more of it (the history)."""
+    with db.unit() as uow:
+        p = get_project(uow, code)
+        return {"code": p.code, "name": p.name}
+
+
+def _outcomes_now(wf: Any, report: dict[str, Any]) -> list[dict[str, str]]:
     """The outcomes a decision can have now, as the engine would accept them (gate aside)."""
-    keys = engine.possible_outcomes(wf, report["phase"], report["status"])
-    return [{"key": k, "label": report["outcome_labels"].get(k, k)} for k in keys if k in known]
+    labels = report["outcome_labels"]
+    return [{"key": k, "label": labels[k]} for k in engine.possible_outcomes(wf, report["phase"], report["status"])
+            if k in labels]
 
 
 def missing_roles(db: Database, *, code: str, action: str, lang: str) -> list[str]:
@@ -92,7 +115,7 @@ def missing_roles(db: Database, *, code: str, action: str, lang: str) -> list[st
         p = get_project(uow, code)
         wf = workflow_of(uow, p)
         roles = list(rule.roles)
-        if action == "decision.record" and p.status not in ("completed", "stopped"):
-            roles = list(wf.decision_point_from(p.phase).deciders)  # the workflow says who decides here
+        if action == "decision.record":
+            roles = list(permissions.deciders(wf, p)) or roles  # the workflow says who decides here
     names = [wf.roles[r].labels.get(lang) if r in wf.roles else r for r in roles]
     return names + (["@responsible"] if rule.responsible else []) + (["@owner_member"] if rule.owner_member else [])

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form
 from plp.dates import parse_date
 from plp.errors import ConcurrentChange, GateBlocked, InvalidTransition, NotAllowed
 from plp.services.decisions import decide as record_decision
-from plp.services.pages import project_page
+from plp.services.pages import decision_allowed, project_page
 from plp.web.auth import Ctx, actor_of, check_csrf, signed_in
 from plp.web.render import page, redirect
 from plp.web.routes.projects import forbidden
@@ -35,8 +35,8 @@ def decide(code: str, ctx: Ctx = Depends(signed_in), outcome: str = Form(""), no
            date: str = Form(""), attendee: list[str] = Form([]), version: str = Form(""),
            csrf_token: str = Form("")):
     check_csrf(ctx, csrf_token)
-    data = project_page(ctx.db, code=code, today=ctx.today, lang=ctx.lang, actor=actor_of(ctx.person))
-    if not data["may"]["decide"]:
+    # Before the form is looked at: a non-decider hears 403 naming the role, whatever they sent.
+    if not decision_allowed(ctx.db, code=code, actor=actor_of(ctx.person)):
         return forbidden(ctx, code, "decision.record")
     form = {"outcome": outcome, "note": note, "date": date, "attendee": attendee}
     errors = _check(ctx, outcome, note, date, version)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form
 from plp.dates import parse_date
 from plp.errors import ConcurrentChange, InvalidInput, NotAllowed
 from plp.services import anchoring, checklist, milestones, projects, publish
-from plp.services.pages import missing_roles, project_page
+from plp.services.pages import missing_roles, project_header, project_page
 from plp.services.reporting import portfolio
 from plp.web.auth import Ctx, actor_of, check_csrf, signed_in
 from plp.web.errors import error_page
@@ -59,9 +59,9 @@ def project(code: str, ctx: Ctx = Depends(signed_in)):
 
 @router.get("/projects/{code}/history")
 def history(code: str, ctx: Ctx = Depends(signed_in)):
-    data = project_page(ctx.db, code=code, today=ctx.today, lang=ctx.lang, actor=actor_of(ctx.person))
+    header = project_header(ctx.db, code=code)  # the page shows the project's name, nothing more of it
     events = projects.history(ctx.db, code=code)  # typed: each has .when, its moment in local time
-    return page(ctx, "history.html", p=data, events=events, nav="projects")
+    return page(ctx, "history.html", p=header, events=events, nav="projects")
 
 
 def _changed(ctx: Ctx, code: str, exc: ConcurrentChange):
