@@ -26,13 +26,13 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from plp import engine
+from plp import engine, permissions
 from plp.dates import local_tz
 from plp.db import Database, UnitOfWork
 from plp.errors import NotFound
 from plp.models import Milestone, Org, Person, Project, ProjectOwner, RoleAssignment, TrustAnswer
 from plp.texts import criteria
-from plp.services.common import facts_of, workflow_of
+from plp.services.common import facts_for, workflow_of
 from plp.services.reporting import YELLOW_DAYS
 
 TRUST_OPEN_DAYS = 60
@@ -60,12 +60,12 @@ def _decisions(uow: UnitOfWork, person: Person, today: dt.date, lang: str) -> li
         projects[p.id] = p
     out = []
     for pid, p in sorted(projects.items(), key=lambda kv: kv[1].code):
-        wf = workflow_of(uow, p)
-        dp = wf.decision_point_from(p.phase)
-        if not roles[pid] & set(dp.deciders):
-            continue
         if p.ready_since is None and p.gate_planned_on is None:
             continue
+        wf = workflow_of(uow, p)
+        if not permissions.may_decide(wf, p, person.id, {role: {person.id} for role in roles[pid]}):
+            continue
+        dp = wf.decision_point_from(p.phase)
         day = p.gate_planned_on or p.ready_since.astimezone(local_tz()).date()
         out.append({"kind": "decision", "date": day, "code": p.code, "project": p.name,
                     "what": dp.labels.get(lang), "ready": p.ready_since is not None,
@@ -92,11 +92,11 @@ def _anchoring(uow: UnitOfWork, person: Person, today: dt.date, lang: str) -> li
                             .where(ProjectOwner.org_id == person.org_id, Project.status == "active",
                                    Project.gate_planned_on.is_not(None), Project.gate_planned_on >= today)
                             .order_by(Project.gate_planned_on, Project.code)).all()
+    facts = facts_for(uow, list(rows))  # set-based: a few queries for all of them
     out = []
     for p in rows:
         wf = workflow_of(uow, p)
-        facts = facts_of(uow, p)
-        said = criteria.describe(wf, engine.gate_status(wf, facts), facts, lang)
+        said = criteria.describe(wf, engine.gate_status(wf, facts[p.id]), facts[p.id], lang)
         if any(org.name in c["missing_orgs"] for c in said if not c["met"]):
             out.append({"kind": "anchoring", "date": p.gate_planned_on, "code": p.code, "project": p.name,
                         "what": org.name, "overdue": False, "link": f"/projects/{p.code}#anchoring"})
