@@ -220,11 +220,15 @@ class Database:
 
     def require_head(self) -> None:
         """Refuse a schema older (or newer) than this plp's, saying what to run."""
-        current = self.current_revision()
-        if current != HEAD_REVISION:
-            at = f"at revision {current}" if current else "empty (no plp schema)"
-            raise SchemaOutdated(f"the database schema is {at}, this plp needs {HEAD_REVISION}; "
-                                 f"run plp init to upgrade it")
+        revision = self.current_revision()
+        if revision == HEAD_REVISION:
+            return
+        if revision and revision > HEAD_REVISION:  # revisions are numbered 0001, 0002, ...
+            raise SchemaOutdated(f"the database {self.display} has schema revision {revision}, newer than this "
+                                 f"plp knows ({HEAD_REVISION}); upgrade plp")
+        at = f"at revision {revision}" if revision else "empty (no plp schema)"
+        raise SchemaOutdated(f"the database schema is {at}, this plp needs {HEAD_REVISION}; "
+                             f"run plp init to upgrade it ({self.display})")
 
     def migrate(self) -> bool:
         """Bring the schema to the head revision; True if anything was applied."""

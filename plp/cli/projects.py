@@ -9,7 +9,6 @@ import typer
 from plp.cli.options import if_version_option
 from plp.cli.output import emit_json, out, say, table, yes_no
 from plp.cli.state import JSON_HELP, LANG_HELP, NOW_HELP, state
-from plp.texts.events import describe_event
 
 if TYPE_CHECKING:
     from plp.services.results import ProjectView
@@ -172,6 +171,7 @@ def project_history(ctx: typer.Context, code: str = typer.Argument(..., help="Pr
     Example: plp project history smartskog
     """
     from plp.services.projects import history
+    from plp.texts.events import describe_event
 
     events = history(state(ctx).db, code=code)
     if json_:

@@ -23,8 +23,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from plp.errors import InvalidInput
 from plp.settings import current
 
@@ -59,6 +57,8 @@ def message_lang() -> str:
 
 
 def _load(name: str) -> dict[str, dict[str, str]]:
+    import yaml  # here, not at the top: most commands never need the words files
+
     data = yaml.safe_load(Path(__file__).with_name(name).read_text(encoding="utf-8"))
     for key, entry in data.items():  # a broken file must fail loudly, in tests first
         if not isinstance(entry, dict) or set(entry) != set(LANGS):

@@ -15,7 +15,7 @@ from plp.errors import ConcurrentChange, GateBlocked, PlpError
 from plp.services import checklist, decisions, directory, projects, team
 from plp.services.common import get_project
 from plp.services.identity import acting
-from tests.conftest import dump, query
+from tests.conftest import assert_one_line_error, dump, query
 
 TODAY = dt.date(2026, 3, 1)
 T = Actor("t", None, "env")  # nobody known: let through while require-identity is off
@@ -204,6 +204,11 @@ def test_the_web_app_migrates_an_outdated_schema_at_start(db_path):
 
 
 @pytest.mark.sqlite_only
+def test_a_database_newer_than_this_plp_says_to_upgrade_plp_not_to_run_init(cli, db_path):
+    query(db_path, "UPDATE alembic_version SET version_num = '9999'")
+    assert_one_line_error(cli("project", "list"), contains="has schema revision 9999, newer than this plp knows")
+
+
 def test_an_empty_sqlite_file_is_refused_until_init(tmp_path, cli):
     from tests.conftest import assert_one_line_error
 
