@@ -177,11 +177,11 @@ def compose(r: DueReminder, to: Recipient, base_url: str | None = None) -> tuple
         from plp.settings import current
 
         base_url = current().base_url
-    if r.kind in timed_texts.KINDS:  # the notices of the moves time makes
-        subject, body = timed_texts.compose(r, to)
-        url = link(r, base_url)
-        return subject, (f"{body}\n\n{url}" if url else body)
     t = _T.get(to.lang, _T["nn"])
+    url = link(r, base_url)
+    web = ["", t["web"], f"  {url}"] if url else []
+    if r.kind in timed_texts.KINDS:  # the notices of the moves time makes
+        return timed_texts.compose(r, to, web)
     v = dict(r.extra, name=to.name, item=r.item, code=r.code, project=r.project, due=r.due.isoformat(),
              days=abs(r.days))
     lines = [t["greeting"].format(**v), ""]
@@ -206,8 +206,5 @@ def compose(r: DueReminder, to: Recipient, base_url: str | None = None) -> tuple
         subject = t["am_subject"]
         lines += [t["am_body"].format(**v), "", t["am_cmd"],
                   f"  plp anchor record {r.code} --org \"{r.item}\" --body kommunestyre --ref SAKSNR --date YYYY-MM-DD"]
-    url = link(r, base_url)
-    if url:
-        lines += ["", t["web"], f"  {url}"]
-    lines += ["", t["sign"]]
+    lines += [*web, "", t["sign"]]
     return subject.format(**v), "\n".join(lines) + "\n"

@@ -77,7 +77,9 @@ _T: dict[str, dict[str, str]] = {
 }
 
 
-def compose(r: DueReminder, to: Recipient) -> tuple[str, str]:
+def compose(r: DueReminder, to: Recipient, web: list[str] | None = None) -> tuple[str, str]:
+    """Subject and body of a notice; ``web`` (the labelled link that
+    :func:`plp.reminders.compose` makes) stands before the reason and the signature."""
     t = _T.get(to.lang, _T["nn"])
     v = dict(r.extra, name=to.name, item=r.item, code=r.code, project=r.project, due=r.due.isoformat(),
              held_on=r.step)
@@ -105,5 +107,5 @@ def compose(r: DueReminder, to: Recipient) -> tuple[str, str]:
         review = r.step.removeprefix("r")
         lines += [t["benefit"].format(**v), "",
                   f"  plp benefit record {r.code} GOAL --review {review} --achieved yes|partly|no --value TEXT"]
-    lines += ["", f"({r.extra.get('reason', '')})", "", t["sign"]]
+    lines += [*(web or []), "", f"({r.extra.get('reason', '')})", "", t["sign"]]
     return subject.format(**v), "\n".join(lines) + "\n"
