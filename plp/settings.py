@@ -59,12 +59,12 @@ class Settings:
             return env.get(name) or None  # an empty variable counts as unset
 
         return cls(
-            db=get("PLP_DB"), lang=get("PLP_LANG"), tz=env.get("PLP_TZ", DEFAULT_TZ),
-            workflow_path=tuple(Path(p) for p in env.get("PLP_WORKFLOW_PATH", "").split(os.pathsep) if p),
+            db=get("PLP_DB"), lang=get("PLP_LANG"), tz=get("PLP_TZ") or DEFAULT_TZ,
+            workflow_path=tuple(Path(p) for p in (get("PLP_WORKFLOW_PATH") or "").split(os.pathsep) if p),
             audit_key=get("PLP_AUDIT_KEY"), audit_key_file=get("PLP_AUDIT_KEY_FILE"),
-            sqlite_synchronous=env.get("PLP_SQLITE_SYNCHRONOUS", DEFAULT_SQLITE_SYNCHRONOUS),
+            sqlite_synchronous=get("PLP_SQLITE_SYNCHRONOUS") or DEFAULT_SQLITE_SYNCHRONOUS,
             smtp_url=get("PLP_SMTP_URL"), mail_from=get("PLP_MAIL_FROM") or DEFAULT_MAIL_FROM,
-            smtp_timeout=env.get("PLP_SMTP_TIMEOUT", DEFAULT_SMTP_TIMEOUT), webhook_url=get("PLP_WEBHOOK_URL"),
+            smtp_timeout=get("PLP_SMTP_TIMEOUT") or DEFAULT_SMTP_TIMEOUT, webhook_url=get("PLP_WEBHOOK_URL"),
             schedule=get("PLP_SCHEDULE"), debug=bool(get("PLP_DEBUG")), base_url=get("PLP_BASE_URL"),
             web_today=get("PLP_WEB_TODAY"), test_pause_in_write=get("PLP_TEST_PAUSE_IN_WRITE"),
         )

@@ -87,6 +87,10 @@ def test_a_command_sees_the_settings_it_started_with(monkeypatch):
 def test_an_empty_variable_counts_as_unset():
     s = Settings.from_env({"PLP_DB": "", "PLP_MAIL_FROM": "", "PLP_WORKFLOW_PATH": ""})
     assert (s.db, s.mail_from, s.workflow_path) == (None, "plp@localhost", ())
+    defaults = Settings.from_env({})
+    s = Settings.from_env({"PLP_TZ": "", "PLP_SQLITE_SYNCHRONOUS": "", "PLP_SMTP_TIMEOUT": ""})
+    assert (s.tz, s.sqlite_synchronous, s.smtp_timeout) == (defaults.tz, defaults.sqlite_synchronous,
+                                                             defaults.smtp_timeout)
 
 
 def test_the_settings_never_show_a_secret():
