@@ -17,6 +17,7 @@ SIGTERM (or Ctrl-C) stops it cleanly after the check that is running.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import os
 import signal
@@ -234,8 +235,12 @@ def run(db: Database, *, every: float | None = None, cron: str | None = None, le
     # APScheduler 3 adds a job *paused* when next_run_time=None is passed: leave it out
     # for the crontab, so the trigger computes the first run; --every checks at once.
     first = {"next_run_time": dt.datetime.now(tz)} if every else {}
-    sched.add_job(runner.job, trigger, id="check", **first)
-    sched.add_job(runner.renew, IntervalTrigger(seconds=max(lease_seconds / 3, 0.2), timezone=tz), id="renew")
+    # The jobs run in APScheduler's thread pool, where the command's bound settings
+    # (plp.settings.using) are not: each job runs in a copy of this context.
+    here = contextvars.copy_context()
+    sched.add_job(lambda: here.copy().run(runner.job), trigger, id="check", **first)
+    sched.add_job(lambda: here.copy().run(runner.renew), IntervalTrigger(seconds=max(lease_seconds / 3, 0.2),
+                                                                          timezone=tz), id="renew")
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     what = f"every {every:g} s" if every else f"on '{schedule(cron)}'"
     log(f"scheduler started ({what}, {tz.key}); lease holder {lease.holder}")

@@ -114,3 +114,25 @@ def test_sigterm_stops_the_scheduler_cleanly_and_logs_each_check(region, tmp_pat
 def test_a_bad_schedule_is_one_line(plp_bin):
     result = plp_bin("scheduler", "run", "--cron", "every tuesday")
     assert result.code == 1 and result.err.startswith("Error: invalid schedule")
+
+
+def test_the_scheduled_check_runs_with_the_settings_the_command_started_with(db_path, monkeypatch):
+    """APScheduler runs jobs in its own threads; the command's settings must travel with them."""
+    import dataclasses
+
+    from plp import scheduler
+    from plp.db import Database
+    from plp.settings import Settings, current, using
+
+    monkeypatch.delenv("PLP_LANG", raising=False)
+    seen = []
+
+    def check():
+        seen.append(current().lang)
+        return 0, 0, 0
+
+    db = Database(str(db_path))
+    with using(dataclasses.replace(Settings.from_env(), lang="nb")):
+        assert scheduler.run(db, every=0.05, max_checks=2, check=check) == 2
+    db.dispose()
+    assert seen == ["nb", "nb"]
