@@ -18,8 +18,11 @@ from sqlmodel import select
 from plp import permissions
 from plp.actor import Actor
 from plp.db import Database, utcnow
-from plp.models import Project, Publication
-from plp.services.common import check_version, get_project
+from plp.models import Goal, Milestone, Org, Person, Project, ProjectOwner, Publication, RoleAssignment
+from plp.services import timed_report
+from plp.services.common import check_version, get_project, workflow_of
+from plp.texts import Labels
+from plp.workflow import GOAL_LEVELS
 
 
 def publish(db: Database, *, code: str, undo: bool = False, actor: Actor,
@@ -43,26 +46,57 @@ def publish(db: Database, *, code: str, undo: bool = False, actor: Actor,
         return True
 
 
-def is_published(db: Database, *, code: str) -> bool:
-    with db.unit() as uow:
-        return uow.session.get(Publication, get_project(uow, code).id) is not None
-
-
 def public_projects(db: Database, *, today: dt.date, lang: str) -> list[dict[str, Any]]:
-    """The published projects, with only what may be shown to anyone."""
-    from plp.services.reporting import status_report
+    """The published projects, with only what may be shown to anyone.
 
+    Set-based, as the portfolio is: a few queries for all published projects (the
+    page needs no sign-in, so it must stay cheap however many are published).
+    """
+    t = Labels(lang)
     with db.unit() as uow:
-        codes = list(uow.session.exec(select(Project.code).join(Publication, Publication.project_id == Project.id)
-                                      .order_by(Project.code)).all())
-    out = []
-    for code in codes:
-        r = status_report(db, code=code, today=today, lang=lang)
-        out.append({
-            "code": r["code"], "name": r["name"], "phase_label": r["phase_label"], "status": r["status"],
-            "status_label": r["status_label"], "owners": r["owners"],
-            "roles": [{"person": x["person"], "role_label": x["role_label"]} for x in r["roles"]],
-            "goals": r["goals"],
-            "reached": [{"title": m["title"], "done_on": m["done_on"]} for m in r["milestones"] if m["done_on"]],
-        })
+        s = uow.session
+        projects = s.exec(select(Project).join(Publication, Publication.project_id == Project.id)
+                          .order_by(Project.code)).all()
+        ids = [p.id for p in projects]
+        owners = _grouped(s.exec(select(ProjectOwner.project_id, ProjectOwner, Org)
+                                 .join(Org, Org.id == ProjectOwner.org_id)
+                                 .where(ProjectOwner.project_id.in_(ids)).order_by(ProjectOwner.id)))
+        roles = _grouped(s.exec(select(RoleAssignment.project_id, RoleAssignment.role, Person.name)
+                                .join(Person, Person.id == RoleAssignment.person_id)
+                                .where(RoleAssignment.project_id.in_(ids)).order_by(RoleAssignment.id)))
+        goals = _grouped(s.exec(select(Goal.project_id, Goal).where(Goal.project_id.in_(ids)).order_by(Goal.id)))
+        reached = _grouped(s.exec(select(Milestone.project_id, Milestone.title, Milestone.done_on)
+                                  .where(Milestone.project_id.in_(ids), Milestone.done_on.is_not(None))
+                                  .order_by(Milestone.due, Milestone.id)))
+        out = []
+        for p in projects:
+            wf = workflow_of(uow, p)
+            benefit = timed_report.portfolio_fields(uow, p, today)["benefit_status"]
+            out.append({
+                "code": p.code, "name": p.name, "phase_label": wf.phase_label(p.phase, lang), "status": p.status,
+                "status_label": timed_report.status_label(p, wf.statuses[p.status].get(lang), t, benefit),
+                "owners": [{"org": org.name, "grade": po.grade, "lead": po.lead} for po, org in owners.get(p.id, [])],
+                "roles": [{"person": name, "role_label": wf.roles[role].labels.get(lang) if role in wf.roles else role}
+                          for role, name in roles.get(p.id, [])],
+                "goals": _goal_groups(wf, [g for (g,) in goals.get(p.id, [])], lang),
+                "reached": [{"title": title, "done_on": done_on.isoformat()}
+                            for title, done_on in reached.get(p.id, [])],
+            })
     return out
+
+
+def _grouped(rows: Any) -> dict[int, list[tuple]]:
+    """project id -> the rest of each row, in the rows' order."""
+    out: dict[int, list[tuple]] = {}
+    for pid, *rest in rows:
+        out.setdefault(pid, []).append(tuple(rest))
+    return out
+
+
+def _goal_groups(wf: Any, goals: list[Goal], lang: str) -> list[dict[str, Any]]:
+    """The goals per level, in the levels' order, as the status report shows them."""
+    levels = sorted(wf.goal_levels.items(), key=lambda kv: GOAL_LEVELS.index(kv[0]))
+    return [{"level": level, "level_label": label.get(lang),
+             "items": [{"text": g.text, "indicator": g.indicator, "target": g.target}
+                       for g in goals if g.level == level]}
+            for level, label in levels if any(g.level == level for g in goals)]
