@@ -197,13 +197,19 @@ def portfolio(db: Database, *, today: dt.date, lang: str, by: str | None = None)
     return out + ([{"group": t("no_measure"), "projects": loose}] if loose else [])
 
 
-def calendar(db: Database, *, code: str | None = None) -> list[dict[str, Any]]:
-    """Milestones, planned decision meetings and decisions taken, per project, for the calendar."""
+def calendar(db: Database, *, code: str | None = None,
+             project_ids: set[int] | None = None) -> list[dict[str, Any]]:
+    """Milestones, planned decision meetings and decisions taken, per project, for the calendar.
+
+    ``code`` names one project; ``project_ids`` keeps only those (a person's own feed).
+    """
     with db.unit() as uow:
         s = uow.session
         q = select(Project).order_by(Project.code)
         if code:
             q = q.where(Project.id == get_project(uow, code).id)
+        if project_ids is not None:
+            q = q.where(Project.id.in_(sorted(project_ids)))
         people = {pr.id: pr.name for pr in s.exec(select(Person)).all()}
         out = []
         for p in s.exec(q).all():

@@ -54,8 +54,7 @@ def calendar(name: str, ctx: Ctx = Depends(context)):
     person_id = signin.feed_person(ctx.db, token=token) if name.endswith(".ics") else None
     if person_id is None:
         raise NotFound("unknown calendar")
-    mine = _projects_of(ctx, person_id)
-    items = [i for i in calendar_items(ctx.db) if i["project"].id in mine]
+    items = calendar_items(ctx.db, project_ids=_projects_of(ctx, person_id))
     lang = _person_lang(ctx, person_id)
     body = ics.build(items, lang=lang, now=ctx.settings.now())
     return Response(body, media_type="text/calendar; charset=utf-8")
