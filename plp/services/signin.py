@@ -263,14 +263,15 @@ def session_person(db: Database, *, token: str, now: dt.datetime) -> SessionPers
         return SessionPerson(s.id, p.id, p.name, p.email, p.lang)
 
 
-def sign_out(db: Database, *, token: str, now: dt.datetime) -> None:
-    who = session_person(db, token=token, now=now)
-    if who is None:
-        return
+def sign_out(db: Database, *, who: SessionPerson, now: dt.datetime) -> None:
+    """End the session :func:`session_person` found for this request."""
     with _as_person(db, who.person_id) as uow:
         uow.end_read()
-        uow.session.execute(update(WebSession).where(WebSession.id == who.session_id).values(revoked_at=now)
-                            .execution_options(synchronize_session=False))
+        done = uow.session.execute(update(WebSession).where(WebSession.id == who.session_id,
+                                                            WebSession.revoked_at.is_(None))
+                                   .values(revoked_at=now).execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            return  # ended meanwhile (sign out everywhere, in another tab)
         uow.event("signed_out", {})
         uow.commit()
 

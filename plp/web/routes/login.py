@@ -92,10 +92,10 @@ def login_by_link(token: str, request: Request, ctx: Ctx = Depends(context)):
 
 
 @router.post("/logout")
-def logout(request: Request, ctx: Ctx = Depends(context), csrf_token: str = Form("")):
+def logout(ctx: Ctx = Depends(context), csrf_token: str = Form("")):
     if ctx.person is not None:
         check_csrf(ctx, csrf_token)
-        signin.sign_out(ctx.db, token=request.cookies.get(SESSION_COOKIE, ""), now=ctx.settings.now())
+        signin.sign_out(ctx.db, who=ctx.person, now=ctx.settings.now())
     response = redirect(ctx, "/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
