@@ -10,7 +10,7 @@ from plp.services.decisions import decide as record_decision
 from plp.services.pages import decision_allowed, project_page
 from plp.web.auth import Ctx, actor_of, check_csrf, signed_in
 from plp.web.render import page, redirect
-from plp.web.routes.projects import forbidden
+from plp.web.routes.projects import forbidden, form_version
 
 router = APIRouter()
 OUTCOMES = ("go", "rework", "hold", "resume", "stop")
@@ -45,7 +45,7 @@ def decide(code: str, ctx: Ctx = Depends(signed_in), outcome: str = Form(""), no
     try:
         record_decision(ctx.db, code=code, outcome=outcome, by=str(ctx.person.person_id),
                         date=parse_date(date, "date") if date else ctx.today, today=ctx.today,
-                        note=note or None, attendees=attendee, if_version=int(version),
+                        note=note or None, attendees=attendee, if_version=form_version(version),
                         actor=actor_of(ctx.person))
     except ConcurrentChange:
         return _page(ctx, code, status=409, form=dict(form, outcome=""), changed=True)
@@ -70,6 +70,6 @@ def _check(ctx: Ctx, outcome: str, note: str, date: str, version: str) -> dict[s
             parse_date(date, "date")
         except Exception:
             errors["date"] = ctx.t("err_date")
-    if not version.strip().isdigit():
+    if form_version(version) is None:
         errors["version"] = ctx.t("err_version")
     return errors

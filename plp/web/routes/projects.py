@@ -16,10 +16,17 @@ from plp.web.render import page, redirect
 router = APIRouter()
 
 
+def form_version(value: str | None) -> int | None:
+    """The project version a form carries (hidden field ``version``), or None when it has none."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
 def _version(value: str | None) -> int:
-    if not value or not value.strip().isdigit():
+    version = form_version(value)
+    if version is None:
         raise InvalidInput("the form has no valid version; reload the page and try again")
-    return int(value)
+    return version
 
 
 def forbidden(ctx: Ctx, code: str, action: str, detail: str | None = None):
@@ -64,8 +71,19 @@ def history(code: str, ctx: Ctx = Depends(signed_in)):
     return page(ctx, "history.html", p=header, events=events, nav="projects")
 
 
-def _changed(ctx: Ctx, code: str, exc: ConcurrentChange):
-    return show(ctx, code, status=409, error=ctx.t("changed_meanwhile"))
+def _act(ctx: Ctx, code: str, action: str, anchor: str, change, **kw):
+    """One change from a form on the project page, by the signed-in person.
+
+    303 back to ``anchor`` on the page; 409 with the current page when the project
+    changed meanwhile; 403 naming the role ``action`` needs.
+    """
+    try:
+        change(ctx.db, code=code, actor=actor_of(ctx.person), **kw)
+    except ConcurrentChange:
+        return show(ctx, code, status=409, error=ctx.t("changed_meanwhile"))
+    except NotAllowed as e:
+        return forbidden(ctx, code, action, str(e))
+    return redirect(ctx, f"/projects/{code}{ctx.lang_query()}#{anchor}")
 
 
 @router.post("/projects/{code}/milestones/{milestone_id}/done")
@@ -73,14 +91,8 @@ def milestone_done(code: str, milestone_id: int, ctx: Ctx = Depends(signed_in), 
                    version: str = Form(""), csrf_token: str = Form("")):
     check_csrf(ctx, csrf_token)
     day = parse_date(on, "on") if on else ctx.today
-    try:
-        milestones.complete_milestone(ctx.db, code=code, milestone_id=milestone_id, on=day, today=ctx.today,
-                                      actor=actor_of(ctx.person), if_version=_version(version))
-    except ConcurrentChange as e:
-        return _changed(ctx, code, e)
-    except NotAllowed as e:
-        return forbidden(ctx, code, "milestone.done", str(e))
-    return redirect(ctx, f"/projects/{code}{ctx.lang_query()}#milestone-{milestone_id}")
+    return _act(ctx, code, "milestone.done", f"milestone-{milestone_id}", milestones.complete_milestone,
+                milestone_id=milestone_id, on=day, today=ctx.today, if_version=_version(version))
 
 
 @router.post("/projects/{code}/checklist/{item}")
@@ -89,14 +101,8 @@ def checklist_toggle(code: str, item: str, ctx: Ctx = Depends(signed_in), done: 
     check_csrf(ctx, csrf_token)
     if done not in ("true", "false"):
         raise InvalidInput("done must be true or false")
-    change = checklist.tick if done == "true" else checklist.untick
-    try:
-        change(ctx.db, code=code, item=item, actor=actor_of(ctx.person), if_version=_version(version))
-    except ConcurrentChange as e:
-        return _changed(ctx, code, e)
-    except NotAllowed as e:
-        return forbidden(ctx, code, "checklist.tick", str(e))
-    return redirect(ctx, f"/projects/{code}{ctx.lang_query()}#item-{item}")
+    return _act(ctx, code, "checklist.tick", f"item-{item}", checklist.tick if done == "true" else checklist.untick,
+                item=item, if_version=_version(version))
 
 
 @router.post("/projects/{code}/anchoring")
@@ -105,14 +111,8 @@ def anchoring_record(code: str, ctx: Ctx = Depends(signed_in), org: str = Form("
                      version: str = Form(""), csrf_token: str = Form("")):
     check_csrf(ctx, csrf_token)
     day = parse_date(date, "date")
-    try:
-        anchoring.record(ctx.db, code=code, org=org, body=body, ref=ref, date=day, today=ctx.today,
-                         outcome=outcome or "approved", actor=actor_of(ctx.person), if_version=_version(version))
-    except ConcurrentChange as e:
-        return _changed(ctx, code, e)
-    except NotAllowed as e:
-        return forbidden(ctx, code, "anchoring.record", str(e))
-    return redirect(ctx, f"/projects/{code}{ctx.lang_query()}#anchoring")
+    return _act(ctx, code, "anchoring.record", "anchoring", anchoring.record, org=org, body=body, ref=ref, date=day,
+                today=ctx.today, outcome=outcome or "approved", if_version=_version(version))
 
 
 @router.post("/projects/{code}/publish")
@@ -121,11 +121,5 @@ def publish_toggle(code: str, ctx: Ctx = Depends(signed_in), published: str = Fo
     check_csrf(ctx, csrf_token)
     if published not in ("true", "false"):
         raise InvalidInput("published must be true or false")
-    try:
-        publish.publish(ctx.db, code=code, undo=published == "false", actor=actor_of(ctx.person),
-                        if_version=_version(version))
-    except ConcurrentChange as e:
-        return _changed(ctx, code, e)
-    except NotAllowed as e:
-        return forbidden(ctx, code, "project.publish", str(e))
-    return redirect(ctx, f"/projects/{code}{ctx.lang_query()}#publish-form")
+    return _act(ctx, code, "project.publish", "publish-form", publish.publish, undo=published == "false",
+                if_version=_version(version))
