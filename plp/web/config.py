@@ -6,14 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from plp import settings as plp_settings
-from plp.db import Database
+from plp.dates import local_tz, parse_date
+from plp.db import Database, utcnow
 
 
 @dataclass(frozen=True)
 class Settings:
     db: Database
     base_url: str | None  # PLP_BASE_URL: for links in emails and calendar feeds
-    today_override: str | None  # PLP_WEB_TODAY, for tests and demos only
+    today_override: dt.date | None  # PLP_WEB_TODAY, for tests and demos only
     # Every PLP_* variable as read when the app was built (its database is opened with them).
     env: plp_settings.Settings = field(default_factory=plp_settings.Settings)
 
@@ -21,14 +22,23 @@ class Settings:
     def secure_cookies(self) -> bool:
         return bool(self.base_url and self.base_url.startswith("https"))
 
-    def today(self) -> dt.date:
-        from plp.dates import parse_date, today
+    def as_of(self) -> dt.datetime:
+        """The moment the pages date things from: now, or noon (local time) on PLP_WEB_TODAY when set.
 
-        return parse_date(self.today_override, "PLP_WEB_TODAY") if self.today_override else today()
+        The one place the override applies. Sessions, sign-in links, the attempt limit
+        and the time a record was made keep the real clock (:meth:`now`), so a test day
+        never freezes the sign-in rules.
+        """
+        if self.today_override is None:
+            return self.now()
+        return dt.datetime.combine(self.today_override, dt.time(12), tzinfo=local_tz())
+
+    def today(self) -> dt.date:
+        """The pages' today: the local date of :meth:`as_of`."""
+        return self.as_of().astimezone(local_tz()).date()
 
     def now(self) -> dt.datetime:
-        from plp.db import utcnow
-
+        """The real clock (UTC)."""
         return utcnow()
 
     def link(self, path: str) -> str | None:
@@ -46,4 +56,5 @@ def from_env(target: str | None, base_url: str | None) -> Settings:
     env = plp_settings.Settings.from_env()
     with plp_settings.using(env):
         db = Database(target)
-    return Settings(db=db, base_url=base_url or env.base_url, today_override=env.web_today, env=env)
+    today = parse_date(env.web_today, "PLP_WEB_TODAY") if env.web_today else None  # a bad one fails at start
+    return Settings(db=db, base_url=base_url or env.base_url, today_override=today, env=env)

@@ -28,16 +28,9 @@ def _trust_report(ctx: Ctx):
 def region(ctx: Ctx = Depends(signed_in)):
     from plp.reports.documents import trust_rows
 
-    now = ctx.settings.now()
-    if ctx.settings.today_override:
-        import datetime as dt
-
-        from plp.dates import local_tz
-
-        now = dt.datetime.combine(ctx.today, dt.time(12), tzinfo=local_tz())
     report = _trust_report(ctx)
     return page(ctx, "region.html", plans=list_plans(ctx.db), measures=list_measures(ctx.db),
-                agenda=agenda(ctx.db, now=now, lang=ctx.lang), trust=report,
+                agenda=agenda(ctx.db, now=ctx.settings.as_of(), lang=ctx.lang), trust=report,
                 trust_rows=trust_rows(report, ctx.lang) if report else [], nav="region")
 
 
