@@ -33,6 +33,7 @@ from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, NotFound, PlpError
 from plp.models import Person, PersonSecret, SigninAttempt, SigninLink, WebSession
 from plp.services.common import clean_text, get_person
+from plp.texts import LANGS
 
 SESSION_LIFETIME = dt.timedelta(days=14)
 LINK_LIFETIME = dt.timedelta(minutes=15)
@@ -40,7 +41,6 @@ ATTEMPT_WINDOW = dt.timedelta(minutes=15)
 MAX_PER_ACCOUNT = 5
 MAX_PER_CLIENT = 20
 MIN_PASSWORD = 8
-LANGS = ("nn", "nb", "en")
 
 
 #: plp's web front acting before anyone is signed in (attempts, links).
@@ -130,9 +130,7 @@ def set_password(db: Database, *, person: str, password: str | None, actor: Acto
         p = get_person(uow, person)
         permissions.check_admin(uow, "password.set", open_without_admin=True, own_person_id=p.id)
         uow.end_read()
-        secret = uow.session.get(PersonSecret, p.id)
-        if secret is None:
-            secret = PersonSecret(person_id=p.id, changed_at=_now())
+        secret = uow.session.get(PersonSecret, p.id) or PersonSecret(person_id=p.id)
         secret.password_hash = digest if password is not None else None
         secret.changed_at = _now()
         uow.add(secret)
@@ -302,7 +300,7 @@ def feed_token(db: Database, *, person_id: int, renew: bool = False) -> str:
         if secret is not None and secret.feed_token and not renew:
             return secret.feed_token
         uow.end_read()
-        secret = uow.session.get(PersonSecret, person_id) or PersonSecret(person_id=person_id, changed_at=_now())
+        secret = uow.session.get(PersonSecret, person_id) or PersonSecret(person_id=person_id)
         # The person's id in front finds the row; the secret part is compared in constant time.
         secret.feed_token = f"{person_id}-{secrets.token_urlsafe(24)}"
         secret.changed_at = _now()
@@ -328,7 +326,8 @@ def feed_person(db: Database, *, token: str) -> int | None:
 
 def set_language(db: Database, *, person_id: int, lang: str) -> None:
     if lang not in LANGS:
-        raise InvalidInput(f"unknown language '{clean_text(lang, 'language', max_len=10)}' (choose one of: nn, nb, en)")
+        raise InvalidInput(f"unknown language '{clean_text(lang, 'language', max_len=10)}' "
+                           f"(choose one of: {', '.join(LANGS)})")
     with _as_person(db, person_id) as uow:
         p = uow.session.get(Person, person_id)
         if p is None:

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from plp.errors import NotFound
 from plp.services import signin
+from plp.web import i18n
 from plp.web.auth import SESSION_COOKIE, Ctx, check_csrf, context, signed_in
 from plp.web.render import page, redirect
 
@@ -77,4 +78,4 @@ def _person_lang(ctx: Ctx, person_id: int) -> str:
 
     with ctx.db.unit() as uow:
         p = uow.session.get(Person, person_id)
-        return p.lang if p and p.lang in ("nn", "nb", "en") else "nn"
+        return i18n.pick(None, p.lang if p else None)  # the stored language, if it is one, else nynorsk
