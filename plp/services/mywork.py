@@ -34,6 +34,7 @@ from plp.models import Milestone, Org, Person, Project, ProjectOwner, RoleAssign
 from plp.texts import criteria
 from plp.services.common import facts_for, workflow_of
 from plp.services.reporting import YELLOW_DAYS
+from plp.services.trust import answer_of
 
 TRUST_OPEN_DAYS = 60
 
@@ -111,9 +112,7 @@ def _trust(uow: UnitOfWork, person: Person, today: dt.date) -> list[dict[str, An
     name, first = max(rounds, key=lambda r: (r[1], r[0]))
     if first < today - dt.timedelta(days=TRUST_OPEN_DAYS):
         return []
-    answered = uow.session.exec(select(TrustAnswer.id).where(TrustAnswer.round == name,
-                                                             TrustAnswer.respondent_id == person.id)).first()
-    if answered is not None:
+    if answer_of(uow, name, person.id) is not None:
         return []
     return [{"kind": "trust", "date": first, "code": None, "project": None, "what": name, "overdue": False,
              "link": f"/trust/{name}"}]

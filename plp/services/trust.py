@@ -24,7 +24,7 @@ from sqlmodel import select
 
 from plp import permissions
 from plp.actor import Actor
-from plp.db import Database
+from plp.db import Database, UnitOfWork
 from plp.errors import AlreadyExists, InvalidInput, NotFound
 from plp.models import Person, TrustAnswer
 from plp.services.common import _short, clean_text, get_person, not_after_today
@@ -70,8 +70,7 @@ def record(db: Database, *, round: str, respondent: str, scores: tuple[int, ...]
     with db.unit(actor) as uow:
         person = get_person(uow, respondent)
         permissions.check_admin(uow, "trust.answer", own_person_id=person.id, open_without_identity=True)
-        earlier = uow.session.exec(select(TrustAnswer).where(TrustAnswer.round == round,
-                                                             TrustAnswer.respondent_id == person.id)).first()
+        earlier = answer_of(uow, round, person.id)
         if earlier is not None and not replace:
             raise AlreadyExists(f"{person.name} has already answered round {round} (use --replace to correct it)")
         uow.end_read()
@@ -87,6 +86,18 @@ def record(db: Database, *, round: str, respondent: str, scores: tuple[int, ...]
                                             "date": on.isoformat(), "replaced": earlier is not None})
         uow.commit()
         return answer
+
+
+def answer_of(uow: UnitOfWork, round: str, person_id: int) -> TrustAnswer | None:
+    """The person's answer in the round, or None when they have not answered it."""
+    return uow.session.exec(select(TrustAnswer).where(TrustAnswer.round == round,
+                                                      TrustAnswer.respondent_id == person_id)).first()
+
+
+def own_answer(db: Database, *, round: str, person_id: int) -> TrustAnswer | None:
+    """The person's own answer in the round (the web's trust form), or None."""
+    with db.unit() as uow:
+        return answer_of(uow, round, person_id)
 
 
 def _stats(values: list[int]) -> tuple[Fraction, float]:

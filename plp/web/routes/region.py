@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
-from sqlmodel import select
 
 from plp.errors import InvalidInput, NotFound
-from plp.models import TrustAnswer
 from plp.services import trust
 from plp.services.network import agenda
 from plp.services.plans import list_measures, list_plans
@@ -44,12 +42,6 @@ def trust_chart(ctx: Ctx = Depends(signed_in)):
     return Response(trust_trend(report, lang=ctx.lang, fmt="png"), media_type="image/png")
 
 
-def _own_answer(ctx: Ctx, round_name: str) -> TrustAnswer | None:
-    with ctx.db.unit() as uow:
-        return uow.session.exec(select(TrustAnswer).where(TrustAnswer.round == round_name,
-                                                          TrustAnswer.respondent_id == ctx.person.person_id)).first()
-
-
 @router.get("/trust/{round_name}")
 def trust_form(round_name: str, ctx: Ctx = Depends(signed_in)):
     return _trust_page(ctx, round_name)
@@ -57,7 +49,7 @@ def trust_form(round_name: str, ctx: Ctx = Depends(signed_in)):
 
 def _trust_page(ctx: Ctx, round_name: str, *, status: int = 200, errors: dict | None = None,
                 values: dict | None = None):
-    answer = _own_answer(ctx, round_name)
+    answer = trust.own_answer(ctx.db, round=round_name, person_id=ctx.person.person_id)
     if values is None:
         values = {f"score{i + 1}": str(getattr(answer, f)) if answer else "" for i, f in enumerate(trust.FACTORS)}
         values["comment"] = (answer.comment or "") if answer else ""
