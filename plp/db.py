@@ -118,7 +118,6 @@ class Database:
         #: True when opening this target created the schema (a new database), for ``plp init``.
         self.created_schema = False
         self._engine: Engine | None = None
-        self._migrated = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -208,15 +207,15 @@ class Database:
                 return None
             raise PlpError(f"cannot open database {self.display}: {_first_line(e)}") from None
 
-    def upgrade(self) -> bool:
-        """Connect and bring the schema to the head revision (init, demo, server start); True if applied.
+    def upgrade(self) -> None:
+        """Connect and bring the schema to the head revision (init, demo, server start).
 
         A missing SQLite file is still created only with ``create=True``.
         """
         if self._engine is None:
             self._open(upgrade=True)
-            return self._migrated
-        return self.migrate()
+        else:
+            self.migrate()
 
     def require_head(self) -> None:
         """Refuse a schema older (or newer) than this plp's, saying what to run."""
@@ -230,12 +229,11 @@ class Database:
         raise SchemaOutdated(f"the database schema is {at}, this plp needs {HEAD_REVISION}; "
                              f"run plp init to upgrade it ({self.display})")
 
-    def migrate(self) -> bool:
-        """Bring the schema to the head revision; True if anything was applied."""
-        self._migrated = False
+    def migrate(self) -> None:
+        """Bring the schema to the head revision (``created_schema``: it was empty before)."""
         revision = self.current_revision()
         if revision == HEAD_REVISION:
-            return False
+            return
         from plp import migrations
 
         try:
@@ -243,11 +241,9 @@ class Database:
         except Exception as e:
             # Another process may have migrated the same file at the same moment.
             if self.current_revision() == HEAD_REVISION:
-                return False
+                return
             raise PlpError(f"cannot migrate database {self.display}: {_first_line(e)}") from None
-        self._migrated = True
         self.created_schema = revision is None
-        return True
 
     @contextmanager
     def unit(self, actor: Actor = SYSTEM) -> Iterator["UnitOfWork"]:

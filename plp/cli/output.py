@@ -6,29 +6,18 @@ prints user text literally (no rich markup, no emoji codes).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from typing import Any
 
-from plp.terminal import console, literal, say, table  # noqa: F401 - the CLI's output helpers
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        from plp.dates import show
-
-        return show(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"cannot encode {type(value).__name__}")
+from plp.terminal import say, table  # noqa: F401 - the CLI's output helpers
 
 
 def emit_json(data: Any) -> None:
     """JSON alone on stdout, nothing else mixed in; typed results through their one serialiser."""
-    from plp.services.results import to_json
+    from plp.services.results import plain
 
-    sys.stdout.write(json.dumps(to_json(data), ensure_ascii=False, indent=2, default=_default) + "\n")
+    sys.stdout.write(json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n")
 
 
 def out(message: str = "") -> None:

@@ -136,13 +136,11 @@ def measure_list(ctx: typer.Context,
 
     Example: plp measure list --org Iveland
     """
-    from plp.dates import show
     from plp.services.plans import by_org, list_measures
 
     rows = list_measures(state(ctx).db, org=org, plan=plan)
     if json_:
-        # "version" is what --if-version of measure status and measure link takes.
-        emit_json([dict(r, changed_at=show(r["changed_at"])) for r in rows])
+        emit_json(rows)  # "version" is what --if-version of measure status and measure link takes
         return
     pairs = [(r["org"], r["role"], r) for r in rows] if org else by_org(rows)
     table([(name, role, r["id"], r["title"], r["status"], r["responsible"], ", ".join(r["supporting"]),

@@ -112,12 +112,14 @@ def workflow_validate(file: str = typer.Argument(..., help="Path to a workflow Y
         out(f"{file}: ok: {wf.name} version {wf.version}, {len(wf.phases)} phases, "
             f"{len(wf.decision_points)} decision points")
     else:
-        for ln, m in loaded.problems:
-            out(f"{file}:{ln}: {m}" if ln else f"{file}: {m}")
+        for problem in loaded.problems:
+            out(_where(file, *problem))
     if loaded.workflow is None:
-        line, message = loaded.problems[0]
-        first = f"{file}:{line}: {message}" if line else f"{file}: {message}"
-        raise PlpError(f"{file} has {len(loaded.problems)} problem(s); the first: {first}")
+        raise PlpError(f"{file} has {len(loaded.problems)} problem(s); the first: {_where(file, *loaded.problems[0])}")
+
+
+def _where(file: str, line: int | None, message: str) -> str:
+    return f"{file}:{line}: {message}" if line else f"{file}: {message}"
 
 
 @workflow_app.command("migrate")

@@ -30,9 +30,6 @@ def _env(html: bool):
                              finalize=None if html else markdown_once,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
-    if not html:
-        # "cell" marks a table cell or list item: one line, escaped, as finalize does anyway.
-        env.filters["cell"] = markdown_once
     return env
 
 

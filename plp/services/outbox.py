@@ -289,8 +289,8 @@ def write_outbox(uow: UnitOfWork, found: list[DueReminder], channels: Channels, 
             uow.add(OutboxMessage(reminder_id=reminder_id, channel=p.channel,
                                   recipient_id=p.recipient.person_id if p.recipient else None,
                                   recipient=p.recipient.name if p.recipient else "webhook", address=p.address,
-                                  lang=p.recipient.lang if p.recipient else "nn", subject=subject, body=body,
-                                  status="pending", next_attempt_at=now, created_at=now))
+                                  lang=p.recipient.lang if p.recipient else message_lang(), subject=subject,
+                                  body=body, status="pending", next_attempt_at=now, created_at=now))
     return created
 
 

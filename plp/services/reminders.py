@@ -36,7 +36,7 @@ from plp.models import Milestone, Org, Person, Project, Reminder, RoleAssignment
 from plp.notify import Channels
 from plp.reminders import DueReminder, Planned, Recipient, plan
 from plp.services.common import facts_of, parsed_workflow
-from plp.services.outbox import CLAIM, deliver, outbox, write_outbox  # noqa: F401 - outbox: kept importable here
+from plp.services.outbox import CLAIM, deliver, write_outbox
 from plp.sqlfuncs import days_between
 from plp.workflow import AnchoringCriterion, ReminderLadder, Workflow
 

@@ -18,11 +18,9 @@ import datetime as dt
 from typing import Any
 
 
-def internal(default: Any = dataclasses.MISSING) -> Any:
+def internal() -> Any:
     """A field the front ends may use but that ``to_json`` leaves out."""
-    if default is dataclasses.MISSING:
-        return dataclasses.field(metadata={"json": False})
-    return dataclasses.field(default=default, metadata={"json": False})
+    return dataclasses.field(metadata={"json": False})
 
 
 def plain(value: Any) -> Any:
@@ -49,11 +47,6 @@ class Result:
     def to_json(self) -> dict[str, Any]:
         return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)
                 if f.metadata.get("json", True)}
-
-
-def to_json(value: Any) -> Any:
-    """A result, a list of results, or plain data, as JSON-ready data."""
-    return plain(value)
 
 
 # ------------------------------------------------------------------ projects
@@ -185,10 +178,10 @@ class EventView(Result):
     """One history event; ``id`` is for the web's anchors, not part of the JSON."""
 
     id: int = internal()
-    at: dt.datetime = dataclasses.field(default=None)  # type: ignore[assignment]
-    actor: str = ""
-    kind: str = ""
-    data: dict[str, Any] = dataclasses.field(default_factory=dict)
+    at: dt.datetime
+    actor: str
+    kind: str
+    data: dict[str, Any]
 
     @property
     def when(self) -> str:

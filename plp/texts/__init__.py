@@ -29,7 +29,6 @@ from plp.settings import current
 LANGS = ("nn", "nb", "en")
 DEFAULT_LANG = "nn"  # the project's language: labels, reports, web pages, messages
 TERMINAL_LANG = "en"  # the CLI's tables, when neither --lang nor PLP_LANG says otherwise
-DEFAULT_REPORT_LANG = DEFAULT_LANG  # the name plp.reports.labels has always exported
 
 
 def report_lang(lang: str | None) -> str:

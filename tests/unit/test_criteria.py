@@ -9,7 +9,7 @@ import pytest
 
 from plp import criteria, engine
 from plp.criteria import AnchorFact, GateFacts, OwnerFact
-from plp.reports.labels import Labels
+from plp.texts import Labels
 from plp.workflow import CRITERION_KINDS, Criterion, find
 
 WORKFLOWS = [find(name)[0] for name in ("plp", "prosjektveiviseren", "pm2")]

@@ -19,7 +19,6 @@ SERVICES = Path(plp.services.__file__).parent
 #: Writers that take no actor: plp itself, or a person who has just proved who they are.
 SYSTEM_WRITERS = {
     "admins.initialise": "plp init: the schema's first settings and the first administrator",
-    "admins._set_admin": "a helper; grant and revoke check first",
     "common.commit_change": "a helper; each caller checks its own permission first",
     "plans._touch": "a helper; each caller checks its own permission first",
     "timed_apply.apply": "the moves time makes (plp check, the scheduler)",

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from plp.errors import InvalidInput, NotFound
-from plp.reports import labels
+from plp import texts as labels
 from plp.services.reporting import light
 from plp.services.trust import FACTORS, parse_scores, summarise
 
