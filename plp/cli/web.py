@@ -34,8 +34,9 @@ def serve(
     st = state(ctx)
     st.db.upgrade()  # migrate once, here, before any worker starts
     st.db.dispose()
-    # Workers are separate processes that import plp.web:app; they find the database here.
+    # Workers are separate processes that build the app; they find the database here.
     os.environ["PLP_DB"] = st.target or current().db or st.db.url
     typer.echo(f"plp serves {st.db.display} on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
-    uvicorn.run("plp.web:app", host=host, port=port, workers=workers, log_level="warning",
+    # The workers build the app without migrating again (plp.web:app and create_app() migrate at start).
+    uvicorn.run("plp.web.app:worker", factory=True, host=host, port=port, workers=workers, log_level="warning",
                 proxy_headers=False, server_header=False)

@@ -50,7 +50,9 @@ class SecurityHeaders:
         except Exception as exc:
             if started:
                 raise
-            # A bug: answered here, so the 500 page carries the same headers as every other.
+            # A bug: answered here, the one place for unexpected errors, so the 500 page carries
+            # the same headers as every other (Starlette's handler for Exception sits outside
+            # every middleware and would answer without them).
             from starlette.requests import Request
 
             response = await errors.unexpected(Request(scope, receive), exc)
@@ -74,10 +76,12 @@ class BindSettings:
             await self.app(scope, receive, send)
 
 
-def build(target: str | None = None, *, base_url: str | None = None) -> FastAPI:
+def build(target: str | None = None, *, base_url: str | None = None, migrate: bool = True) -> FastAPI:
+    """The app for ``target``; ``migrate`` brings its schema to the head first (at start, never in a request)."""
     settings = config.from_env(target, base_url)
-    with plp_settings.using(settings.env):
-        settings.db.upgrade()  # migrations run here, at start, never inside a request
+    if migrate:
+        with plp_settings.using(settings.env):
+            settings.db.upgrade()
     app = FastAPI(title="plp", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
@@ -88,3 +92,8 @@ def build(target: str | None = None, *, base_url: str | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BindSettings)  # outermost: errors and headers see it too
     return app
+
+
+def worker() -> FastAPI:
+    """The app in one of ``plp serve``'s workers: the command migrated once before any worker started."""
+    return build(migrate=False)

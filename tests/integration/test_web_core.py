@@ -400,3 +400,18 @@ def test_publishing_from_a_stale_page_is_refused_with_409_and_publishes_nothing(
                                               "csrf_token": csrf(page)}, follow_redirects=False)
     assert r.status_code == 303
     assert query(_dbpath(c), "SELECT count(*) FROM publication") == [(1,)]
+
+
+def test_plp_serve_s_workers_leave_the_schema_to_the_migration_before_they_start(db_path, monkeypatch):
+    """`plp serve` migrates once, before any worker starts; create_app() (uvicorn, gunicorn) migrates itself."""
+    from plp.db import HEAD_REVISION
+    from plp.web import create_app
+    from plp.web.app import worker
+    from tests.integration.test_persistence import _downgrade
+
+    _downgrade(db_path, "0007")
+    monkeypatch.setenv("PLP_DB", str(db_path))
+    worker()
+    assert query(db_path, "SELECT version_num FROM alembic_version") == [("0007",)]
+    create_app(str(db_path))
+    assert query(db_path, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
