@@ -95,7 +95,7 @@ def find_person(uow: UnitOfWork, ref: str) -> Person | None:
     """A person by id, email or exact name; None when nobody matches."""
     matches = people_matching(uow, ref)
     if len(matches) > 1:
-        raise InvalidInput(f"'{_short(ref)}' names {len(matches)} people; use the email or id instead")
+        raise InvalidInput(f"{len(matches)} people are called '{_short(ref)}'; use the email or id")
     return matches[0] if matches else None
 
 

@@ -21,7 +21,7 @@ from plp.actor import Actor
 from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, NotAllowed
 from plp.models import Person
-from plp.services.common import _short, people_matching
+from plp.services.common import _short, find_person, people_matching
 
 
 def identify(db: Database, claim: str, how: str) -> Actor:
@@ -34,12 +34,8 @@ def identify(db: Database, claim: str, how: str) -> Actor:
             return Actor(linked.name, linked.id, "db-role")
         if role and _any_links(uow):
             return Actor(claim, None, how)
-        matches = people_matching(uow, claim)
-        if len(matches) > 1:
-            raise InvalidInput(f"{len(matches)} people are called '{_short(claim)}'; use the email or id")
-        if matches:
-            return Actor(matches[0].name, matches[0].id, how)
-        return Actor(claim, None, how)
+        person = find_person(uow, claim)
+        return Actor(person.name, person.id, how) if person else Actor(claim, None, how)
 
 
 def person_actor(uow: UnitOfWork, person_id: int, how: str) -> Actor:

@@ -34,8 +34,6 @@ from plp.services.outbox import write_outbox
 from plp.services.timed import Move, find_moves, still_due
 from plp.sqlfuncs import insert_ignore
 
-ACTOR = SCHEDULER
-
 
 @dataclass
 class MovesResult:
@@ -50,7 +48,7 @@ class MovesResult:
 def run(db: Database, *, now: dt.datetime, dry_run: bool, channels: Channels) -> MovesResult:
     """Find the moves due at ``now``; with ``dry_run`` only report them and their notices."""
     today = now.astimezone(local_tz()).date()
-    with db.unit(ACTOR) as uow:
+    with db.unit(SCHEDULER) as uow:
         moves = find_moves(uow, today)
         notices = {m.key: notice(uow, m) for m in moves}
     result = MovesResult()
@@ -77,7 +75,7 @@ def row(m: Move, status: str) -> dict[str, Any]:
 def apply(db: Database, move: Move, *, today: dt.date, now: dt.datetime, channels: Channels) -> str:
     """Carry out one move: ``applied``, ``done before`` (by another check) or ``deferred``."""
     try:
-        with db.unit(ACTOR) as uow:
+        with db.unit(SCHEDULER) as uow:
             fresh = still_due(uow, move, today)
             if fresh is None:
                 return "no longer due"

@@ -142,8 +142,7 @@ def _typed(table: Any, rows: Any) -> list[dict[str, Any]]:
         extra = set(row) - set(table.columns.keys())
         if extra:
             raise InvalidInput(f"damaged export: {table.name} has unknown column(s) {', '.join(sorted(extra))}")
-        if isinstance(row, dict):  # a flag an older export does not carry (person.is_admin) takes its default
-            row = {**flags, **row}
+        row = {**flags, **row}  # a flag an older export does not carry (person.is_admin) takes its default
         clean.append({c.name: _in(row.get(c.name), c, f"{table.name} row {i + 1} column {c.name}")
                       for c in table.columns if c.name in row or not c.nullable})
     return clean
