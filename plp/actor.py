@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: How an actor was identified.
-HOW = ("cli-as", "env", "login-name", "db-role", "web-session", "system")
+HOW = ("cli-as", "env", "login-name", "db-role", "web-session", "system", "nobody")
 
 
 @dataclass(frozen=True)
@@ -50,3 +50,7 @@ def system(name: str = "system") -> Actor:
 
 SYSTEM = system()
 SCHEDULER = system("scheduler")
+#: A unit of work opened without an actor: reads, and plp's own runtime rows (the
+#: outbox's claims, the scheduler's lease). Not plp itself: a service that forgets to
+#: pass its actor is refused like an unknown person, never waved through.
+NOBODY = Actor("nobody", None, "nobody")

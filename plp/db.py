@@ -27,7 +27,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from plp.actor import SYSTEM, Actor
+from plp.actor import NOBODY, Actor
 from plp.errors import ConcurrentChange, PlpError, SchemaOutdated
 from plp.files import PRIVATE
 from plp.redact import password_in, redact, remember_secret
@@ -246,7 +246,7 @@ class Database:
         self.created_schema = revision is None
 
     @contextmanager
-    def unit(self, actor: Actor = SYSTEM) -> Iterator["UnitOfWork"]:
+    def unit(self, actor: Actor = NOBODY) -> Iterator["UnitOfWork"]:
         """A unit of work: nothing is kept unless :meth:`UnitOfWork.commit` is called.
 
         ``actor`` was resolved by the front end (plp/cli/state.py, plp/web/auth.py);
