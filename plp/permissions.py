@@ -125,37 +125,37 @@ def check_admin(uow, action: str, *, open_without_admin: bool = False, own_perso
     if open_without_identity and not actor.identified:
         require_identity(uow)
         return
-    if open_without_admin and not has_admin(uow):
+    any_admin = has_admin(uow)
+    if open_without_admin and not any_admin:
         require_identity(uow)
         return
-    hint = "" if has_admin(uow) else "; this database has none yet: make one with 'plp init --admin PERSON'"
+    hint = "" if any_admin else "; this database has none yet: make one with 'plp init --admin PERSON'"
     who = actor.name if actor.identified else f"'{actor.name}' (not a known person here)"
     raise NotAllowed(f"{who} may not do {action}: that needs {ADMIN_RULES[action]}{hint}")
 
 
-def check_importer(uow, people: list[dict], login_role: str | None) -> None:
-    """Import makes a whole database: refused unless the acting person administers the imported one.
+def check_importer(uow, importer) -> None:
+    """Import makes a whole database: refused unless ``importer`` administers the imported one.
 
-    The target is empty, so the front end could not resolve anyone there; the acting
-    person is looked up among the imported people instead: the one linked to this
-    PostgreSQL connection's login role, else the one ``--as``/``PLP_USER`` names (name,
-    email or id). An export without administrators (made before there were any) is
-    imported as before.
+    The target was empty, so the front end could not resolve anyone there: the import
+    service writes the rows, resolves ``importer`` among them the way every command
+    resolves its actor (:func:`plp.services.identity.resolve`), and asks here before it
+    commits. An export without administrators (made before there were any) is imported
+    as before.
     """
-    admins = [p for p in people if p.get("is_admin")]
-    actor = uow.identity
-    if not admins or actor.is_system:
+    from sqlmodel import select
+
+    from plp.models import Person
+
+    if uow.identity.is_system:
         return
-    person = next((p for p in people if login_role and p.get("db_role") == login_role), None)
-    if person is None:
-        ref = actor.name.strip()
-        named = [p for p in people if str(p["id"]) == ref or (p.get("email") or "").lower() == ref.lower()
-                 or p["name"] == ref]
-        person = named[0] if len(named) == 1 else None
-    if person is None or not person.get("is_admin"):
-        names = ", ".join(sorted(p["name"] for p in admins))
-        raise NotAllowed(f"{actor.name} may not import this database: that needs one of its administrators "
-                         f"({names}), acting with --as or, on PostgreSQL, by their login role")
+    admins = uow.session.exec(select(Person.name).where(Person.is_admin == True)).all()  # noqa: E712
+    if not admins:
+        return
+    person = uow.session.get(Person, importer.person_id) if importer.identified else None
+    if person is None or not person.is_admin:
+        raise NotAllowed(f"{uow.identity.name} may not import this database: that needs one of its administrators "
+                         f"({', '.join(sorted(admins))}), acting with --as or, on PostgreSQL, by their login role")
 
 
 def check(uow, action: str, project, *, holders: dict[str, set[int]] | None = None,

@@ -27,15 +27,21 @@ from plp.services.common import _short, find_person, people_matching
 def identify(db: Database, claim: str, how: str) -> Actor:
     """The Actor for ``claim`` (``how``: cli-as, env or login-name) on this database."""
     with db.unit() as uow:
-        role = login_role(uow)
-        linked = _linked_person(uow, role) if role else None
-        if linked is not None:
-            _refuse_other_claim(uow, claim, how, linked, role)
-            return Actor(linked.name, linked.id, "db-role")
-        if role and _any_links(uow):
-            return Actor(claim, None, how)
-        person = find_person(uow, claim)
-        return Actor(person.name, person.id, how) if person else Actor(claim, None, how)
+        return resolve(uow, claim, how)
+
+
+def resolve(uow: UnitOfWork, claim: str, how: str) -> Actor:
+    """:func:`identify` inside a unit of work already open (import resolves the importer
+    among the people it has just written, before it commits)."""
+    role = login_role(uow)
+    linked = _linked_person(uow, role) if role else None
+    if linked is not None:
+        _refuse_other_claim(uow, claim, how, linked, role)
+        return Actor(linked.name, linked.id, "db-role")
+    if role and _any_links(uow):
+        return Actor(claim, None, how)
+    person = find_person(uow, claim)
+    return Actor(person.name, person.id, how) if person else Actor(claim, None, how)
 
 
 def person_actor(uow: UnitOfWork, person_id: int, how: str) -> Actor:

@@ -150,7 +150,7 @@ def _typed(table: Any, rows: Any) -> list[dict[str, Any]]:
 
 def import_json(db: Database, *, path: str, actor: Actor) -> dict[str, int]:
     """Check the whole file (see :mod:`plp.services.import_checks`), then write it in one transaction."""
-    from plp.services.identity import login_role
+    from plp.services.identity import resolve
     from plp.services.import_checks import check_export
 
     data = load_file(path)
@@ -166,7 +166,6 @@ def import_json(db: Database, *, path: str, actor: Actor) -> dict[str, int]:
     check_export(rows, path)  # everything is checked before anything is written
     counts: dict[str, int] = {}
     with db.unit(actor) as uow:
-        permissions.check_importer(uow, rows["person"], login_role(uow))
         conn = uow.session.connection()
         for table in _tables():
             if table.name == "audit_head":  # a new database has its (empty) chain head
@@ -184,6 +183,7 @@ def import_json(db: Database, *, path: str, actor: Actor) -> dict[str, int]:
             counts[table.name] = len(clean)
         if data["schema"] < "0009":
             _creators_from_history(conn)
+        permissions.check_importer(uow, resolve(uow, actor.name, actor.how))
         if db.url.startswith("postgresql"):
             for table in tables:
                 if "id" in table.columns and isinstance(table.c.id.type, Integer) and table.c.id.autoincrement:

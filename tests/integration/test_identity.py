@@ -76,6 +76,19 @@ def test_import_needs_an_administrator_of_the_imported_database(region, plp_bin,
     assert plp_bin("--db", str(target), "audit", "verify").code == 0
 
 
+def test_import_knows_its_administrator_by_any_name_a_command_would_accept(region, plp_bin, tmp_path):
+    """The importer is resolved among the imported people as every command resolves its
+    actor: the name in another case, as ``--as kari nordmann`` works elsewhere."""
+    region("--as", "Kari Nordmann", "init", "--admin", "Kari Nordmann")
+    export = tmp_path / "region.json"
+    assert plp_bin("export", "json", "--output", str(export)).code == 0
+    target = tmp_path / "copy.db"
+    assert plp_bin("--db", str(target), "init").code == 0
+    result = plp_bin("--db", str(target), "--as", "kari nordmann", "import", "json", str(export))
+    assert result.code == 0, result.err
+    assert plp_bin("--db", str(target), "audit", "verify").code == 0
+
+
 # ------------------------------------------------------------ administrators
 
 
