@@ -131,7 +131,8 @@ def status_report(db: Database, *, code: str, today: dt.date, lang: str) -> Stat
             round=p.round, outcome_labels={key: label.get(lang) for key, label in wf.outcomes.items()},
             owners=[Owner(org=org.name, grade=po.grade, lead=po.lead) for po, org in owners], roles=roles,
             gate=gate, time_rules=time_rules, goals=_goal_groups(wf, goals, lang), milestones=milestones,
-            counts=LightCounts(**{c: sum(m.light == c for m in milestones) for c in ("red", "yellow", "green", "done")}),
+            counts=LightCounts(**{c: sum(m.light == c for m in milestones)
+                                  for c in ("red", "yellow", "green", "done")}),
             decisions=[_decision(wf, d, people, lang) for d in decisions],
             anchoring=_anchoring(owners, anchoring, t))
 
