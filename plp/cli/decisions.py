@@ -85,24 +85,24 @@ def gate_status(ctx: typer.Context, code: str = typer.Argument(..., help="Projec
     if json_:
         emit_json(g)
         return
-    if g["decision_point"] is None:
-        out(f"{g['project']} is {g['status']}: there is no next decision point.")
+    if g.decision_point is None:
+        out(f"{g.project} is {g.status}: there is no next decision point.")
         return
-    to = g["to_phase"] or "completed"
-    out(f"{g['project']}: {g['label']} ({g['from_phase']} → {to})")
-    if g["status"] == "on_hold":
+    to = g.to_phase or "completed"
+    out(f"{g.project}: {g.label} ({g.from_phase} → {to})")
+    if g.status == "on_hold":
         out("The project is on hold: it accepts only resume or stop.")
-        if g.get("hold"):
-            h = g["hold"]
-            out(f"On hold since {h['held_on']}" + (f", review on {h['review_on']}" if h["review_on"] else "")
-                + (f"; dormant since {h['dormant_since']}" if h["dormant_since"] else "") + ".")
-    for c in g.get("conditions", []):
-        out(f"  condition #{c['id']} ({c['status']}, due {c['due']}): {c['text']}")
-    if g["planned_on"]:
-        out(f"Decision meeting planned {g['planned_on']}.")
-    for c in g["criteria"]:
-        out(f"  [{'x' if c['met'] else ' '}] {c['key']}: {c['detail']}")
-    out("Ready: yes" if g["ready"] else f"Ready: no ({sum(not c['met'] for c in g['criteria'])} criteria unmet)")
+        if g.hold:
+            h = g.hold
+            out(f"On hold since {h.held_on}" + (f", review on {h.review_on}" if h.review_on else "")
+                + (f"; dormant since {h.dormant_since}" if h.dormant_since else "") + ".")
+    for c in g.conditions:
+        out(f"  condition #{c.id} ({c.status}, due {c.due}): {c.text}")
+    if g.planned_on:
+        out(f"Decision meeting planned {g.planned_on}.")
+    for c in g.criteria:
+        out(f"  [{'x' if c.met else ' '}] {c.key}: {c.detail}")
+    out("Ready: yes" if g.ready else f"Ready: no ({sum(not c.met for c in g.criteria)} criteria unmet)")
 
 
 @gate_app.command("plan")

@@ -22,6 +22,7 @@ from typing import Any
 
 from plp.errors import InvalidInput
 from plp.reports.escape import chart_label
+from plp.services.results_reports import Timeline
 from plp.texts import Labels
 
 FORMATS = {".svg": "svg", ".png": "png"}
@@ -90,21 +91,21 @@ ROWS = {"phases": 3.0, "decisions": 1.75, "milestones": 0.5}  # the height of ea
 OFFSETS = [9, -16, 19, -26]  # label offsets (points) that alternate above and below the marks
 
 
-def timeline(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
+def timeline(data: Timeline, *, lang: str, fmt: str) -> bytes:
     """Phases as bars, decisions as diamonds, milestones as dots (coloured by traffic light), on dates."""
     import matplotlib
     import matplotlib.dates as mdates
     from matplotlib.figure import Figure
 
     t = Labels(lang)
-    r = data["report"]
-    today = data["today"]
-    milestones = [(dt.date.fromisoformat(m["due"]), m) for m in r["milestones"]]
-    decisions = [(dt.date.fromisoformat(d["date"]), d) for d in r["decisions"]]
-    planned = r["gate"]["planned_on"] if r["gate"] else None
-    days = [data["start"], data["end"], today] + [d for d, _ in milestones] + [d for d, _ in decisions]
+    r = data.report
+    today = data.today
+    milestones = [(m.due, m) for m in r.milestones]
+    decisions = [(d.date, d) for d in r.decisions]
+    planned = r.gate.planned_on if r.gate else None
+    days = [data.start, data.end, today] + [d for d, _ in milestones] + [d for d, _ in decisions]
     if planned:
-        days.append(dt.date.fromisoformat(planned))
+        days.append(planned)
     lo, hi = min(days), max(days)
     pad = dt.timedelta(days=max(14, (hi - lo).days // 25))
     days_per_char = (hi - lo + 2 * pad).days / 640 * 4.3  # about 4.3 pt per character at 7.5 pt, 640 pt of axis
@@ -112,16 +113,16 @@ def timeline(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
         fig = Figure(figsize=(10, 4.2))
         ax = fig.add_subplot()
         _phase_bars(ax, data, days_per_char)
-        marks = [(mdates.date2num(day), chart_label(f"{d['decision_point']}: {d['outcome_label']}"), d["outcome"])
+        marks = [(mdates.date2num(day), chart_label(f"{d.decision_point}: {d.outcome_label}"), d.outcome)
                  for day, d in decisions]
         if planned:
-            marks.append((mdates.date2num(dt.date.fromisoformat(planned)),
-                          chart_label(f"{r['gate']['decision_point']} ({t('planned_meeting').lower()} {planned})"),
+            marks.append((mdates.date2num(planned),
+                          chart_label(f"{r.gate.decision_point} ({t('planned_meeting').lower()} {planned})"),
                           "planned"))
         _decision_marks(ax, marks, days_per_char)
-        _milestone_dots(ax, [(mdates.date2num(day), chart_label(m["title"], 40), m["light"]) for day, m in milestones],
+        _milestone_dots(ax, [(mdates.date2num(day), chart_label(m.title, 40), m.light) for day, m in milestones],
                         days_per_char)
-        if not data["closed"] and lo <= today <= hi:
+        if not data.closed and lo <= today <= hi:
             ax.axvline(mdates.date2num(today), color="#c62828", linestyle="--", linewidth=1)
             ax.annotate(f"{t('today')} {today.isoformat()}", (mdates.date2num(today), 3.75), xytext=(-4, 0),
                         textcoords="offset points", color="#c62828", ha="right", va="center", fontsize=8)
@@ -129,35 +130,35 @@ def timeline(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
         ax.set_ylim(-0.3, 4.0)
         ax.set_xlim(mdates.date2num(lo - pad), mdates.date2num(hi + pad))
         _timeline_frame(ax, lang)
-        ax.set_title(f"{t('timeline')}: {chart_label(r['name'])} ({r['code']}) · {chart_label(r['phase_label'])}, "
-                     f"{chart_label(r['status_label'])}",
+        ax.set_title(f"{t('timeline')}: {chart_label(r.name)} ({r.code}) · {chart_label(r.phase_label)}, "
+                     f"{chart_label(r.status_label)}",
                      loc="left", fontsize=11, fontweight="bold")
         return _save(fig, fmt)
 
 
-def _phase_bars(ax: Any, data: dict[str, Any], days_per_char: float) -> None:
+def _phase_bars(ax: Any, data: Timeline, days_per_char: float) -> None:
     """One bar per phase span, labelled where the label fits; the legend; holds hatched over the bars."""
     import matplotlib.dates as mdates
     from matplotlib.patches import Patch
 
-    for sp in data["spans"]:
-        width = max((sp["end"] - sp["start"]).days, 1)
-        label = chart_label(sp["label"])
-        ax.barh(ROWS["phases"], width, left=mdates.date2num(sp["start"]), height=0.55,
-                color=PHASE_COLOURS[sp["index"] % len(PHASE_COLOURS)], edgecolor="white", linewidth=1)
-        if len(label) * days_per_char * 0.8 < width or len(data["spans"]) == 1:
-            ax.text(mdates.date2num(sp["start"]) + width / 2, ROWS["phases"] + 0.4, label, ha="center",
+    for sp in data.spans:
+        width = max((sp.end - sp.start).days, 1)
+        label = chart_label(sp.label)
+        ax.barh(ROWS["phases"], width, left=mdates.date2num(sp.start), height=0.55,
+                color=PHASE_COLOURS[sp.index % len(PHASE_COLOURS)], edgecolor="white", linewidth=1)
+        if len(label) * days_per_char * 0.8 < width or len(data.spans) == 1:
+            ax.text(mdates.date2num(sp.start) + width / 2, ROWS["phases"] + 0.4, label, ha="center",
                     va="bottom", fontsize=8.5)
     seen: dict[str, int] = {}
-    for sp in data["spans"]:
-        seen.setdefault(chart_label(sp["label"]), sp["index"])
+    for sp in data.spans:
+        seen.setdefault(chart_label(sp.label), sp.index)
     handles = [Patch(facecolor=PHASE_COLOURS[i % len(PHASE_COLOURS)], label=label) for label, i in seen.items()]
-    if data["holds"]:
+    if data.holds:
         handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///",
-                             label=chart_label(data["hold_label"])))
+                             label=chart_label(data.hold_label)))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(handles), 6),
               frameon=False, fontsize=8, handlelength=1.2)
-    for a, b in data["holds"]:
+    for a, b in data.holds:
         ax.barh(ROWS["phases"], max((b - a).days, 1), left=mdates.date2num(a), height=0.55, fill=False,
                 hatch="///", edgecolor="#555555", linewidth=0)
 

@@ -10,6 +10,8 @@ from typing import Any
 from plp.reports.escape import csv_cell
 from plp.texts import Labels
 from plp.reports.render import check_format, render
+from plp.services.results import plain
+from plp.services.results_reports import PortfolioGroup, PortfolioRow, StatusReport
 
 STATUS_FORMATS = ("md", "html", "json")
 PORTFOLIO_FORMATS = ("md", "html", "csv", "json")
@@ -20,25 +22,27 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def status(report: dict[str, Any], fmt: str) -> str:
+def status(report: StatusReport, fmt: str) -> str:
+    """The status report (a typed :class:`plp.services.results_reports.StatusReport`)."""
     check_format(fmt, STATUS_FORMATS)
     if fmt == "json":
-        return _json(report)
-    return render("status", fmt, report["lang"], r=report, as_of=report["as_of"])
+        return _json(report.to_json())
+    return render("status", fmt, report.lang, r=report, as_of=report.as_of.isoformat())
 
 
-def portfolio(rows: list[dict[str, Any]], fmt: str, *, lang: str, by: str | None, as_of: str,
-              title: str | None = None) -> str:
+def portfolio(rows: list[PortfolioRow] | list[PortfolioGroup], fmt: str, *, lang: str, by: str | None,
+              as_of: str, title: str | None = None) -> str:
+    """The portfolio: rows, or groups of rows with ``by`` (as :func:`plp.services.reporting.portfolio` gives them)."""
     check_format(fmt, PORTFOLIO_FORMATS)
     if fmt == "json":
-        return _json(rows)
-    groups = rows if by else [{"group": None, "projects": rows}]
+        return _json(plain(rows))
+    groups = rows if by else [PortfolioGroup(group=None, projects=rows)]
     if fmt == "csv":
         return _csv(groups, lang, by)
     return render("portfolio", fmt, lang, groups=groups, by=by, as_of=as_of, title=title)
 
 
-def _csv(groups: list[dict[str, Any]], lang: str, by: str | None) -> str:
+def _csv(groups: list[PortfolioGroup], lang: str, by: str | None) -> str:
     """One row per project (per group with ``by``); machine-readable keys, labels beside them.
 
     Every cell goes through :func:`plp.reports.escape.csv_cell`, so a name such as
@@ -51,15 +55,15 @@ def _csv(groups: list[dict[str, Any]], lang: str, by: str | None) -> str:
             "measures"]
     w.writerow(([by] if by else []) + head)  # our own words: nothing to neutralise
     for g in groups:
-        for p in g["projects"]:
-            ready = "" if p["ready"] is None else ("yes" if p["ready"] else "no")
-            row = [p["code"], p["name"], p["phase"], p["phase_label"], p["status"], p["status_label"],
-                   p["next_decision_point"] or "", p["planned_on"] or "", ready,
-                   "" if p["criteria_met"] is None else p["criteria_met"],
-                   "" if p["criteria_total"] is None else p["criteria_total"], "; ".join(p["missing"]),
-                   p["red"], p["yellow"], "; ".join(f"{o['org']}:{o['grade']}" for o in p["owners"]),
-                   "; ".join(f"#{m['id']} {m['title']}" for m in p["measures"])]
-            w.writerow([csv_cell(c) for c in ([g["group"]] if by else []) + row])
+        for p in g.projects:
+            ready = "" if p.ready is None else ("yes" if p.ready else "no")
+            row = [p.code, p.name, p.phase, p.phase_label, p.status, p.status_label,
+                   p.next_decision_point or "", p.planned_on.isoformat() if p.planned_on else "", ready,
+                   "" if p.criteria_met is None else p.criteria_met,
+                   "" if p.criteria_total is None else p.criteria_total, "; ".join(p.missing),
+                   p.red, p.yellow, "; ".join(f"{o.org}:{o.grade}" for o in p.owners),
+                   "; ".join(f"#{m.id} {m.title}" for m in p.measures)]
+            w.writerow([csv_cell(c) for c in ([g.group] if by else []) + row])
     return buf.getvalue()
 
 

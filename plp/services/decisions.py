@@ -15,6 +15,7 @@ from plp.errors import ConcurrentChange, InvalidInput, NotAllowed
 from plp.models import Decision
 from plp.workflow import OUTCOMES
 from plp.services import conditions as timed_rules
+from plp.services.results_reports import CriterionCheck, GateStatus, OpenCondition
 from plp.services.common import (
     check_version,
     commit_change,
@@ -31,32 +32,30 @@ from plp.services.common import (
 )
 
 
-def gate_status(db: Database, *, code: str, lang: str = "en") -> dict[str, Any]:
+def gate_status(db: Database, *, code: str, lang: str = "en") -> GateStatus:
     """The next decision point, criterion by criterion (``gate status --json``)."""
     with db.unit() as uow:
         p = get_project(uow, code)
         gate = gate_of(uow, p)
-        base = {"project": p.code, "phase": p.phase, "status": p.status, "round": p.round,
-                "planned_on": p.gate_planned_on.isoformat() if p.gate_planned_on else None,
-                **_time_rules(uow, p)}
+        base = dict(project=p.code, phase=p.phase, status=p.status, round=p.round, planned_on=p.gate_planned_on,
+                    **_time_rules(uow, p))
         if gate is None:
-            return dict(base, decision_point=None, label=None, from_phase=p.phase, to_phase=None,
-                        ready=False, deciders=[], criteria=[])
+            return GateStatus(**base, decision_point=None, label=None, from_phase=p.phase, to_phase=None,
+                              ready=False, deciders=[], outcomes=None, criteria=[])
         dp = gate.decision_point
-        return dict(base, decision_point=dp.key, label=dp.labels.get(lang), from_phase=gate.from_phase,
-                    to_phase=gate.to_phase, ready=gate.ready,
-                    deciders=list(dp.deciders),
-                    outcomes=dp.decidable_outcomes,
-                    criteria=[{"key": c.key, "met": c.met, "detail": c.detail} for c in gate.criteria])
+        return GateStatus(**base, decision_point=dp.key, label=dp.labels.get(lang), from_phase=gate.from_phase,
+                          to_phase=gate.to_phase, ready=gate.ready, deciders=list(dp.deciders),
+                          outcomes=list(dp.decidable_outcomes),
+                          criteria=[CriterionCheck(key=c.key, met=c.met, detail=c.detail) for c in gate.criteria])
 
 
 def _time_rules(uow: Any, p: Any) -> dict[str, Any]:
     """The hold and the conditions not met yet, for ``gate status``."""
-    from plp.services.projects import hold_dict
+    from plp.services.projects import hold_of
 
     open_ = [c for c in timed_rules.conditions_of(uow, [p.id]) if c.status != "met"]
-    return {"hold": hold_dict(p), "conditions": [{"id": c.id, "decision_point": c.decision_point, "text": c.text,
-                                                  "due": c.due.isoformat(), "status": c.status} for c in open_]}
+    return {"hold": hold_of(p), "conditions": [OpenCondition(id=c.id, decision_point=c.decision_point, text=c.text,
+                                                             due=c.due, status=c.status) for c in open_]}
 
 
 def plan_gate(db: Database, *, code: str, date: dt.date, today: dt.date, actor: Actor,

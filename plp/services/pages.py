@@ -23,6 +23,18 @@ from plp.models import Milestone, Project, Publication
 from plp.services.checklist import show_checklist
 from plp.services.common import get_project, roles_of, workflow_of
 from plp.services.reporting import status_report
+from plp.services.results_reports import (
+    OutcomeChoice,
+    PageMilestone,
+    PageRights,
+    PeopleFacts,
+    PhaseChoice,
+    ProjectHeader,
+    ProjectPage,
+    StatusReport,
+    TeamMember,
+    values_of,
+)
 
 
 def _may(uow: UnitOfWork, action: str, p: Project, holders: dict[str, set[int]]) -> bool:
@@ -46,7 +58,7 @@ def _may_decide(uow: UnitOfWork, p: Project, wf: Any, holders: dict[str, set[int
     return _may(uow, "decision.record", p, holders) and permissions.may_decide(wf, p, uow.actor_person_id, holders)
 
 
-def _people_facts(db: Database, code: str, actor: Actor, lang: str) -> dict[str, Any]:
+def _people_facts(db: Database, code: str, actor: Actor, lang: str) -> PeopleFacts:
     with db.unit(actor) as uow:
         p = get_project(uow, code)
         wf = workflow_of(uow, p)
@@ -54,33 +66,32 @@ def _people_facts(db: Database, code: str, actor: Actor, lang: str) -> dict[str,
         holders = _holders(team)  # read once, for every question below
         own = set(uow.session.exec(select(Milestone.id).where(Milestone.project_id == p.id,
                                                               Milestone.responsible_id == uow.actor_person_id)))
-        return {
-            "version": p.version,
-            "workflow": wf,
-            "phases": [{"key": ph.key, "label": wf.phase_label(ph.key, lang)} for ph in wf.phases],
-            "published": uow.session.get(Publication, p.id) is not None,
-            "may": {"checklist": _may(uow, "checklist.tick", p, holders),
-                    "anchoring": _may(uow, "anchoring.record", p, holders),
-                    "decide": _may_decide(uow, p, wf, holders), "publish": _may(uow, "project.publish", p, holders),
-                    "milestone_ids": None if _may(uow, "milestone.done", p, holders) else own},
-            "team": [{"id": person.id, "name": person.name, "role": role} for role, person in team],
-        }
+        return PeopleFacts(
+            version=p.version, workflow=wf,
+            phases=[PhaseChoice(key=ph.key, label=wf.phase_label(ph.key, lang)) for ph in wf.phases],
+            published=uow.session.get(Publication, p.id) is not None,
+            checklist=_may(uow, "checklist.tick", p, holders), anchoring=_may(uow, "anchoring.record", p, holders),
+            decide=_may_decide(uow, p, wf, holders), publish=_may(uow, "project.publish", p, holders),
+            milestone_ids=None if _may(uow, "milestone.done", p, holders) else frozenset(own),
+            team=[TeamMember(id=person.id, name=person.name, role=role) for role, person in team])
 
 
-def project_page(db: Database, *, code: str, today: dt.date, lang: str, actor: Actor) -> dict[str, Any]:
+def project_page(db: Database, *, code: str, today: dt.date, lang: str, actor: Actor) -> ProjectPage:
     """The status report plus the version, the phases, the checklist and what ``actor`` may do."""
     facts = _people_facts(db, code, actor, lang)  # first: the version guards what is read after it
     report = status_report(db, code=code, today=today, lang=lang)
-    wf = facts.pop("workflow")
+    wf = facts.workflow
     checklist = show_checklist(db, code=code, lang=lang)
-    may_ms = facts["may"]["milestone_ids"]
-    for m in report["milestones"]:
-        m["may_done"] = not m["done_on"] and report["status"] not in ("completed", "stopped") and (
-            may_ms is None or m["id"] in may_ms)
-    facts["may"]["milestones"] = any(m["may_done"] for m in report["milestones"])
-    facts["outcomes"] = _outcomes_now(wf, report)
-    facts["role_labels"] = {k: r.labels.get(lang) for k, r in wf.roles.items()}
-    return dict(report, **facts, checklist=checklist)
+    may_ms = facts.milestone_ids
+    milestones = [PageMilestone(**values_of(m), may_done=not m.done_on and report.status not in ("completed", "stopped")
+                                and (may_ms is None or m.id in may_ms)) for m in report.milestones]
+    return ProjectPage(
+        **dict(values_of(report), milestones=milestones), version=facts.version, phases=facts.phases,
+        published=facts.published,
+        may=PageRights(checklist=facts.checklist, anchoring=facts.anchoring, decide=facts.decide,
+                       publish=facts.publish, milestones=any(m.may_done for m in milestones)),
+        team=facts.team, outcomes=_outcomes_now(wf, report),
+        role_labels={k: r.labels.get(lang) for k, r in wf.roles.items()}, checklist=checklist)
 
 
 def decision_allowed(db: Database, *, code: str, actor: Actor) -> bool:
@@ -90,17 +101,17 @@ def decision_allowed(db: Database, *, code: str, actor: Actor) -> bool:
         return _may_decide(uow, p, workflow_of(uow, p), permissions.role_holders(uow, p.id))
 
 
-def project_header(db: Database, *, code: str) -> dict[str, str]:
+def project_header(db: Database, *, code: str) -> ProjectHeader:
     """The code and name of the project, for a page that shows no more of it (the history)."""
     with db.unit() as uow:
         p = get_project(uow, code)
-        return {"code": p.code, "name": p.name}
+        return ProjectHeader(code=p.code, name=p.name)
 
 
-def _outcomes_now(wf: Any, report: dict[str, Any]) -> list[dict[str, str]]:
+def _outcomes_now(wf: Any, report: StatusReport) -> list[OutcomeChoice]:
     """The outcomes a decision can have now, as the engine would accept them (gate aside)."""
-    labels = report["outcome_labels"]
-    return [{"key": k, "label": labels[k]} for k in engine.possible_outcomes(wf, report["phase"], report["status"])
+    labels = report.outcome_labels
+    return [OutcomeChoice(key=k, label=labels[k]) for k in engine.possible_outcomes(wf, report.phase, report.status)
             if k in labels]
 
 

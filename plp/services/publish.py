@@ -71,7 +71,7 @@ def public_projects(db: Database, *, today: dt.date, lang: str) -> list[dict[str
         out = []
         for p in projects:
             wf = workflow_of(uow, p)
-            benefit = timed_report.portfolio_fields(uow, p, today)["benefit_status"]
+            benefit = timed_report.portfolio_fields(uow, p, today).benefit_status
             out.append({
                 "code": p.code, "name": p.name, "phase_label": wf.phase_label(p.phase, lang), "status": p.status,
                 "status_label": timed_report.status_label(p, wf.statuses[p.status].get(lang), t, benefit),

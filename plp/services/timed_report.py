@@ -15,7 +15,8 @@ from plp.db import UnitOfWork
 from plp.models import Anchoring, Org, Project
 from plp.texts import Labels
 from plp.services import conditions as timed_rules
-from plp.services.projects import hold_dict
+from plp.services.projects import hold_dict, hold_of
+from plp.services.results_reports import PortfolioTimeFacts, TimeRules
 
 
 def status_label(p: Project, base: str, t: Labels, benefit: str | None = None) -> str:
@@ -27,18 +28,18 @@ def status_label(p: Project, base: str, t: Labels, benefit: str | None = None) -
     return base
 
 
-def for_project(uow: UnitOfWork, p: Project, today: dt.date, t: Labels) -> dict[str, Any]:
+def for_project(uow: UnitOfWork, p: Project, today: dt.date, t: Labels) -> TimeRules:
     """The time rules of one project, with one line of text per item for the report."""
     reviews = timed_rules.benefits_of(uow, p)
     conds = timed_rules.conditions_of(uow, [p.id])
     lines: list[str] = []
-    hold = hold_dict(p)
+    hold = hold_of(p)
     if hold:
-        parts = [t("tr_hold", since=hold["held_on"])]
-        if hold["review_on"]:
-            parts.append(t("tr_review", date=hold["review_on"]))
-        if hold["dormant_since"]:
-            parts.append(t("tr_dormant", date=hold["dormant_since"]))
+        parts = [t("tr_hold", since=hold.held_on.isoformat())]
+        if hold.review_on:
+            parts.append(t("tr_review", date=hold.review_on.isoformat()))
+        if hold.dormant_since:
+            parts.append(t("tr_dormant", date=hold.dormant_since.isoformat()))
         lines.append(", ".join(parts))
     for c in conds:
         state = (t("tr_condition_met", date=c.met_on.isoformat()) if c.status == "met" and c.met_on
@@ -54,19 +55,19 @@ def for_project(uow: UnitOfWork, p: Project, today: dt.date, t: Labels) -> dict[
         waiting = t("tr_benefit_waiting") if r["due"] <= today.isoformat() else t("tr_benefit_later")
         tail = "; ".join(answers + ([] if r["done"] else [waiting]))
         lines.append(f"{head}: {tail}")
-    return {"hold": hold, "dormant": bool(hold and hold["dormant_since"]),
-            "conditions": [timed_rules.condition_dict(c, p.code, today) for c in conds],
-            "benefit_reviews": reviews, "benefit_status": timed_rules.benefit_status(p, reviews, today),
-            "lines": lines}
+    return TimeRules(hold=hold, dormant=bool(hold and hold.dormant_since),
+                     conditions=[timed_rules.condition_dict(c, p.code, today) for c in conds],
+                     benefit_reviews=reviews, benefit_status=timed_rules.benefit_status(p, reviews, today),
+                     lines=lines)
 
 
-def portfolio_fields(uow: UnitOfWork, p: Project, today: dt.date) -> dict[str, Any]:
+def portfolio_fields(uow: UnitOfWork, p: Project, today: dt.date) -> PortfolioTimeFacts:
     """The few time-rule facts a portfolio row carries."""
     reviews = timed_rules.benefits_of(uow, p) if p.follow_up else []
-    return {"dormant": p.status == "on_hold" and p.dormant_since is not None,
-            "held_on": p.held_on.isoformat() if p.status == "on_hold" and p.held_on else None,
-            "review_on": p.review_on.isoformat() if p.status == "on_hold" and p.review_on else None,
-            "follow_up": p.follow_up, "benefit_status": timed_rules.benefit_status(p, reviews, today)}
+    held = p.status == "on_hold"
+    return PortfolioTimeFacts(dormant=held and p.dormant_since is not None,
+                              held_on=p.held_on if held else None, review_on=p.review_on if held else None,
+                              follow_up=p.follow_up, benefit_status=timed_rules.benefit_status(p, reviews, today))
 
 
 def agenda_items(uow: UnitOfWork, projects: dict[int, Project], lead: dict[int, str], today: dt.date,

@@ -126,8 +126,8 @@ def test_a_project_keeps_its_workflow_version_when_the_file_changes(db, tmp_path
     team.assign_role(db, code="new", person="Kari Nordmann", role="sponsor", actor=T)
     assert projects.show_project(db, code="vdc", today=TODAY).workflow_version == 1
     assert projects.show_project(db, code="new", today=TODAY).workflow_version == 2
-    assert decisions.gate_status(db, code="new")["ready"] is True
-    assert decisions.gate_status(db, code="vdc")["ready"] is False  # still needs its checklist
+    assert decisions.gate_status(db, code="new").ready is True
+    assert decisions.gate_status(db, code="vdc").ready is False  # still needs its checklist
 
 
 def test_a_changed_file_that_keeps_its_version_number_is_refused(db, tmp_path, monkeypatch):

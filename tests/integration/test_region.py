@@ -196,7 +196,7 @@ def test_the_agenda_in_english_reads_as_the_gate_does(db):
     agenda = network.agenda(db, now=at("2026-03-10"), lang="en").to_json()
     [gate] = _section(agenda, "Vennesla")["gates"]
     status = decisions.gate_status(db, code="vdc")
-    assert gate["missing"] == [c["detail"] for c in status["criteria"] if not c["met"]]
+    assert gate["missing"] == [c.detail for c in status.criteria if not c.met]
     assert gate["missing"] == ["political anchoring missing: Iveland"]
 
 

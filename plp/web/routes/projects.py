@@ -47,14 +47,14 @@ def show(ctx: Ctx, code: str, *, status: int = 200, notice: str | None = None, e
 def portfolio_page(ctx: Ctx = Depends(signed_in), phase: str = "", status: str = "", owner: str = "",
                    measure: str = ""):
     rows = portfolio(ctx.db, today=ctx.today, lang=ctx.lang)
-    choices = {"phase": sorted({(r["phase"], r["phase_label"]) for r in rows}),
-               "status": sorted({(r["status"], r["status_label"]) for r in rows}),
-               "owner": sorted({o["org"] for r in rows for o in r["owners"]}, key=str.lower),
-               "measure": sorted({(str(m["id"]), m["title"]) for r in rows for m in r["measures"]})}
+    choices = {"phase": sorted({(r.phase, r.phase_label) for r in rows}),
+               "status": sorted({(r.status, r.status_label) for r in rows}),
+               "owner": sorted({o.org for r in rows for o in r.owners}, key=str.lower),
+               "measure": sorted({(str(m.id), m.title) for r in rows for m in r.measures})}
     shown = [r for r in rows
-             if (not phase or r["phase"] == phase) and (not status or r["status"] == status)
-             and (not owner or any(o["org"] == owner for o in r["owners"]))
-             and (not measure or any(str(m["id"]) == measure for m in r["measures"]))]
+             if (not phase or r.phase == phase) and (not status or r.status == status)
+             and (not owner or any(o.org == owner for o in r.owners))
+             and (not measure or any(str(m.id) == measure for m in r.measures))]
     return page(ctx, "portfolio.html", rows=shown, choices=choices, nav="projects",
                 chosen={"phase": phase, "status": status, "owner": owner, "measure": measure})
 
