@@ -87,20 +87,28 @@ def get_project(uow: UnitOfWork, code: str) -> Project:
 _PROJECT_WITH_SHA = None
 
 
-def get_project_and_workflow(uow: UnitOfWork, code: str) -> tuple[Project, Workflow]:
-    """The project and its workflow version in one statement (see :func:`workflow_of`)."""
+def get_project_and_workflow(uow: UnitOfWork, code: str) -> tuple[Any, Workflow]:
+    """The project's columns and its workflow version in one statement (see :func:`workflow_of`).
+
+    The project is a plain record of its columns (no ORM object to load and track):
+    for a change that writes it through :meth:`UnitOfWork.bump` only.
+    """
+    from types import SimpleNamespace
+
     global _PROJECT_WITH_SHA
     if _PROJECT_WITH_SHA is None:
         from sqlalchemy import bindparam
         from sqlalchemy import select as core_select
 
-        _PROJECT_WITH_SHA = (core_select(Project, WorkflowDef.sha256)
-                             .join(WorkflowDef, WorkflowDef.id == Project.workflow_id)
-                             .where(Project.code == bindparam("code")))
-    row = uow.session.execute(_PROJECT_WITH_SHA, {"code": code}).first()
+        t, w = Project.__table__, WorkflowDef.__table__
+        _PROJECT_WITH_SHA = (core_select(t, w.c.sha256.label("workflow_sha256"))
+                             .join(w, w.c.id == t.c.workflow_id).where(t.c.code == bindparam("code")))
+    row = uow.session.connection().execute(_PROJECT_WITH_SHA, {"code": code}).first()
     if row is None:
         raise NotFound(f"unknown project '{_short(code)}' (see 'plp project list')")
-    project, sha = row
+    values = dict(row._mapping)
+    sha = values.pop("workflow_sha256")
+    project = SimpleNamespace(**values)
     wf = _WORKFLOWS.get(sha)
     if wf is None:
         table = WorkflowDef.__table__
@@ -128,6 +136,15 @@ def find_person(uow: UnitOfWork, ref: str) -> Person | None:
 
 def people_matching(uow: UnitOfWork, ref: str) -> list[Person]:
     """The people ``ref`` names: by id, else by email, else by exact name, else by name in any case."""
+    global _PEOPLE_BY
+    if _PEOPLE_BY is None:
+        from sqlalchemy import bindparam
+
+        ref_ = bindparam("ref")
+        _PEOPLE_BY = (select(Person).where(func.lower(Person.email) == ref_).limit(1),
+                      select(Person).where(Person.name == ref_),
+                      select(Person).where(func.lower(Person.name) == ref_))
+    by_email, by_name, by_any_case = _PEOPLE_BY
     s = uow.session
     ref = ref.strip()
     if ref.isdigit():
@@ -135,13 +152,16 @@ def people_matching(uow: UnitOfWork, ref: str) -> list[Person]:
         if p:
             return [p]
     if "@" in ref:
-        p = s.exec(select(Person).where(func.lower(Person.email) == ref.lower())).first()
+        p = s.execute(by_email, {"ref": ref.lower()}).scalars().first()
         if p:
             return [p]
-    matches = s.exec(select(Person).where(Person.name == ref)).all()
+    matches = s.execute(by_name, {"ref": ref}).scalars().all()
     if not matches:
-        matches = s.exec(select(Person).where(func.lower(Person.name) == ref.lower())).all()
+        matches = s.execute(by_any_case, {"ref": ref.lower()}).scalars().all()
     return list(matches)
+
+
+_PEOPLE_BY: tuple | None = None
 
 
 def names_of(uow: UnitOfWork, refs: list[str] | None) -> list[str]:
