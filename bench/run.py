@@ -7,10 +7,10 @@ these machines are noisy. Peak memory is the maximum resident set size.
 The web part (bench/web.py) serves plp with ``plp serve`` and measures pages with
 wrk, beside a hello-world FastAPI app served the same way.
 
-    python -m bench.run [--quick] [--no-postgres] [--only cli|web|startup|check|decisions]
+    python -m bench.run [--quick] [--no-postgres] [--only cli|web|startup|check|decisions[,...]]
                         [--web-seconds S] [--mixed-seconds S]
 
-``--only startup|check|decisions`` runs one group of the command-line measures (the
+``--only startup,check,decisions`` runs groups of the command-line measures (the
 other rows of bench/results.md are kept), for working on one target at a time.
 """
 
@@ -421,20 +421,29 @@ def _measures_again(row: str, parts: set[str], backends: set[str]) -> bool:
     return part in parts and backend in backends
 
 
+def _only(value: str) -> list[str]:
+    parts = value.split(",")
+    for part in parts:
+        if part not in ("cli", "web", "startup", "check", "decisions"):
+            raise argparse.ArgumentTypeError(f"unknown part {part!r} (cli, web, startup, check, decisions)")
+    return parts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="plp benchmarks")
     parser.add_argument("--quick", action="store_true", help="smaller data and fewer runs (a smoke test)")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--runs", type=int, default=None)
-    parser.add_argument("--only", choices=["cli", "web", "startup", "check", "decisions"], default=None,
-                        help="only the command-line measures, or only the web ones (wrk against plp serve), or "
-                             "one group of the command-line measures; the other rows in bench/results.md are kept")
+    parser.add_argument("--only", type=_only, default=None, metavar="PART[,PART]",
+                        help="only the command-line measures (cli), or only the web ones (web: wrk against plp "
+                             "serve), or groups of the command-line measures (startup, check, decisions), "
+                             "comma-separated; the other rows in bench/results.md are kept")
     parser.add_argument("--web-seconds", type=float, default=None, help="seconds of each wrk page measure (10)")
     parser.add_argument("--mixed-seconds", type=float, default=None,
                         help="seconds of the 16 readers + 4 writers run (30)")
     args = parser.parse_args()
     runs = args.runs or (3 if args.quick else 7)
-    parts = {args.only} if args.only else {"cli", "web"}
+    parts = set(args.only) if args.only else {"cli", "web"}
     if "cli" in parts:
         parts = (parts - {"cli"}) | set(CLI_GROUPS)
     web = Web(args.web_seconds or (3 if args.quick else 10), args.mixed_seconds or (10 if args.quick else 30))
