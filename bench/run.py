@@ -20,7 +20,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
 import shutil
 import sqlite3
 import statistics
@@ -390,7 +389,20 @@ def _earlier() -> tuple[list[str], str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     rows = [ln for ln in lines if ln.startswith("| ") and ln not in HEADER[:1]]
     measured = next((ln for ln in lines if ln.startswith("Measured ")), "")
-    return rows, re.sub(r" \([^()]*earlier run[^()]*\)", "", measured)  # not nested run after run
+    return rows, _without_earlier(measured)  # not nested run after run
+
+
+def _without_earlier(line: str) -> str:
+    """``line`` without its "(rows from an earlier run ...)", which may hold parentheses ("Intel(R)")."""
+    start = line.find(" (rows from an earlier run")
+    if start < 0:
+        return line
+    depth = 0
+    for end in range(start + 1, len(line)):
+        depth += {"(": 1, ")": -1}.get(line[end], 0)
+        if depth == 0:
+            return line[:start] + line[end + 1:]
+    return line[:start]
 
 
 CLI_GROUPS = ("startup", "check", "decisions", "other")
