@@ -32,6 +32,9 @@ from plp.errors import ConcurrentChange, PlpError, SchemaOutdated
 from plp.files import PRIVATE
 from plp.redact import password_in, redact, remember_secret
 from plp.settings import current
+from plp.statements import bump_statement as _bump_statement
+from plp.statements import insert_of as _insert_of
+from plp.statements import statements as _statements
 
 #: The Alembic revision the models correspond to; a test keeps this true.
 HEAD_REVISION = "0009"
@@ -254,7 +257,10 @@ class Database:
         """
         if not isinstance(actor, Actor):
             raise TypeError(f"db.unit() takes an Actor, not {type(actor).__name__}")
-        session = Session(self.engine, expire_on_commit=False, autoflush=False)
+        # One connection for the whole unit (its read and its write transaction): one
+        # checkout (and, on PostgreSQL, one liveness ping) instead of one per transaction.
+        conn = self.engine.connect()
+        session = Session(bind=conn, expire_on_commit=False, autoflush=False)
         uow = UnitOfWork(session, actor)
         token = _WRITING.set(False)
         try:
@@ -269,6 +275,7 @@ class Database:
             raise PlpError(f"refused by the database (written meanwhile by someone else?): {_first_line(e)}") from None
         finally:
             session.close()
+            conn.close()
             _WRITING.reset(token)
 
     def dispose(self) -> None:
@@ -289,6 +296,9 @@ class UnitOfWork:
         self.session = session
         self.identity = actor
         self.cache: dict[Any, Any] = {}  # facts that cannot change within this unit of work
+        self._head: tuple[int, str] | None = None  # the audit head bump() took (PostgreSQL)
+        self._head_read = False
+        self._pg = session.get_bind().dialect.name == "postgresql"
 
     @property
     def actor(self) -> str:
@@ -307,27 +317,39 @@ class UnitOfWork:
         if self.session.new or self.session.dirty or self.session.deleted:
             raise RuntimeError("end_read() with pending writes: read first, then write")
         self.session.commit()
+        self._head_read = False
         _WRITING.set(True)
 
     def bump(self, project: Any, **changes: Any) -> None:
-        """Write ``changes`` to the project if nobody changed it since we read it."""
-        from plp.models import Project
+        """Write ``changes`` to the project if nobody changed it since we read it.
+
+        On PostgreSQL the same statement takes the audit chain's head ``FOR UPDATE``
+        and returns it for the event that follows (one round trip less).
+        """
+        from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
         self.end_read()
-        result = self.session.execute(
-            update(Project)
-            .where(Project.id == project.id, Project.version == project.version)
-            .values(version=project.version + 1, **changes)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
+        values = dict(changes, version=project.version + 1)
+        stmt = _bump_statement(tuple(sorted(values)), self._pg)
+        result = self.session.connection().execute(
+            stmt, {"_id": project.id, "_read": project.version, **{"v_" + k: v for k, v in values.items()}})
+        row = result.first() if self._pg else None
+        if (row is None) if self._pg else result.rowcount != 1:
             self.session.rollback()
             raise ConcurrentChange(
                 f"project {project.code} was changed meanwhile by someone else; reload and try again"
             )
-        project.version += 1
-        for k, v in changes.items():
-            setattr(project, k, v)
+        if row is not None:
+            self._head = (row[1], row[2]) if row[1] is not None else None
+            self._head_read = True
+        # Written already: the ORM object must not flush them a second time.
+        try:
+            instance_state(project)
+            setter = set_committed_value
+        except Exception:  # not a mapped object
+            setter = setattr
+        for k, v in values.items():
+            setter(project, k, v)
 
     def event(self, kind: str, data: dict[str, Any], project_id: int | None = None) -> int:
         """Append the history event of this change, linked into the audit chain; returns its id.
@@ -337,29 +359,25 @@ class UnitOfWork:
         audit key the link is an HMAC; the first keyed event after unkeyed ones is
         preceded by an ``audit_keyed`` event recording the switch (see plp/audit.py).
         """
-        from sqlalchemy import select
-
         from plp.audit import audit_key, check_writer_key, is_keyed
-        from plp.models import AuditHead
 
         key = audit_key()
         self.flush()
         conn = self.session.connection()
-        head = AuditHead.__table__
-        row = conn.execute(select(head.c.last_event_id, head.c.last_hash).where(head.c.id == 1)
-                           .with_for_update()).first()
+        if self._head_read:  # taken FOR UPDATE by bump() in this transaction
+            row, self._head_read = self._head, False
+        else:
+            row = conn.execute(_statements().head_for_update).first()
         check_writer_key(conn, tuple(row) if row else None, key)
         if key is not None and row is not None and row[0] and not is_keyed(row[1]):
             self._link("audit_keyed", {"algorithm": "hmac-sha256", "after_event": row[0]}, None, row[1],
                        key, True)
-            row = conn.execute(select(head.c.last_event_id, head.c.last_hash).where(head.c.id == 1)).first()
+            row = conn.execute(_statements().head).first()
         return self._link(kind, data, project_id, row[1] if row else None, key, row is not None)
 
     def _link(self, kind: str, data: dict[str, Any], project_id: int | None, prev: str | None,
               key: bytes | None, head_exists: bool) -> int:
         """Insert one event after ``prev`` (None: the first event) and move the chain head to it."""
-        from sqlalchemy import update
-
         from plp.audit import GENESIS, event_hash
         from plp.models import AuditHead, Event
 
@@ -367,22 +385,22 @@ class UnitOfWork:
         at = utcnow()
         text = json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
         digest = event_hash(prev, at, self.actor, kind, project_id, text, key)
-        event_id = self.insert(Event, at=at, actor=self.actor, actor_id=self.actor_person_id, kind=kind,
-                               project_id=project_id, data=text, prev_hash=prev, hash=digest)
-        head = AuditHead.__table__
+        values = dict(at=at, actor=self.actor, actor_id=self.actor_person_id, kind=kind, project_id=project_id,
+                      data=text, prev_hash=prev, hash=digest)
+        conn = self.session.connection()
+        if head_exists and self._pg:  # the event and the new head in one statement
+            return conn.execute(_statements().link, {"e_" + k: v for k, v in values.items()}).scalar_one()
+        event_id = self.insert(Event, **values)
         if not head_exists:
             self.insert(AuditHead, id=1, last_event_id=event_id, last_hash=digest)
         else:
-            self.session.connection().execute(
-                update(head).where(head.c.id == 1).values(last_event_id=event_id, last_hash=digest))
+            conn.execute(_statements().move_head, {"e_id": event_id, "e_hash": digest})
         return event_id
 
     def insert(self, model: Any, **values: Any) -> int:
         """Insert one row at once (Core, no ORM bookkeeping); returns its id."""
-        from sqlalchemy import insert
-
         self.flush()  # keep the order of rows added through the ORM before this one
-        result = self.session.connection().execute(insert(model.__table__), values)
+        result = self.session.connection().execute(_insert_of(model.__table__), values)
         return result.inserted_primary_key[0]
 
     def add(self, *rows: Any) -> None:
@@ -396,6 +414,7 @@ class UnitOfWork:
         if not _PAUSED_ONCE:  # test-only, see its definition
             _pause_in_write(self.session)
         self.session.commit()
+        self._head_read = False
 
 
 def _pause_in_write(session: Session) -> None:

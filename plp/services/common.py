@@ -84,6 +84,41 @@ def get_project(uow: UnitOfWork, code: str) -> Project:
     return p
 
 
+_PROJECT_WITH_SHA = None
+
+
+def get_project_and_workflow(uow: UnitOfWork, code: str) -> tuple[Any, Workflow]:
+    """The project's columns and its workflow version in one statement (see :func:`workflow_of`).
+
+    The project is a plain record of its columns (no ORM object to load and track):
+    for a change that writes it through :meth:`UnitOfWork.bump` only.
+    """
+    from types import SimpleNamespace
+
+    global _PROJECT_WITH_SHA
+    if _PROJECT_WITH_SHA is None:
+        from sqlalchemy import bindparam
+        from sqlalchemy import select as core_select
+
+        t, w = Project.__table__, WorkflowDef.__table__
+        _PROJECT_WITH_SHA = (core_select(t, w.c.sha256.label("workflow_sha256"))
+                             .join(w, w.c.id == t.c.workflow_id).where(t.c.code == bindparam("code")))
+    row = uow.session.connection().execute(_PROJECT_WITH_SHA, {"code": code}).first()
+    if row is None:
+        raise NotFound(f"unknown project '{_short(code)}' (see 'plp project list')")
+    values = dict(row._mapping)
+    sha = values.pop("workflow_sha256")
+    project = SimpleNamespace(**values)
+    wf = _WORKFLOWS.get(sha)
+    if wf is None:
+        table = WorkflowDef.__table__
+        definition = uow.session.connection().execute(
+            select(table.c.definition).where(table.c.id == project.workflow_id)).scalar_one()
+        wf = parsed_workflow(sha, definition)
+    uow.cache[("workflow", project.workflow_id)] = wf
+    return project, wf
+
+
 def get_org(uow: UnitOfWork, name: str) -> Org:
     org = uow.session.exec(select(Org).where(func.lower(Org.name) == name.lower())).first()
     if org is None:
@@ -101,6 +136,15 @@ def find_person(uow: UnitOfWork, ref: str) -> Person | None:
 
 def people_matching(uow: UnitOfWork, ref: str) -> list[Person]:
     """The people ``ref`` names: by id, else by email, else by exact name, else by name in any case."""
+    global _PEOPLE_BY
+    if _PEOPLE_BY is None:
+        from sqlalchemy import bindparam
+
+        ref_ = bindparam("ref")
+        _PEOPLE_BY = (select(Person).where(func.lower(Person.email) == ref_).limit(1),
+                      select(Person).where(Person.name == ref_),
+                      select(Person).where(func.lower(Person.name) == ref_))
+    by_email, by_name, by_any_case = _PEOPLE_BY
     s = uow.session
     ref = ref.strip()
     if ref.isdigit():
@@ -108,13 +152,16 @@ def people_matching(uow: UnitOfWork, ref: str) -> list[Person]:
         if p:
             return [p]
     if "@" in ref:
-        p = s.exec(select(Person).where(func.lower(Person.email) == ref.lower())).first()
+        p = s.execute(by_email, {"ref": ref.lower()}).scalars().first()
         if p:
             return [p]
-    matches = s.exec(select(Person).where(Person.name == ref)).all()
+    matches = s.execute(by_name, {"ref": ref}).scalars().all()
     if not matches:
-        matches = s.exec(select(Person).where(func.lower(Person.name) == ref.lower())).all()
+        matches = s.execute(by_any_case, {"ref": ref.lower()}).scalars().all()
     return list(matches)
+
+
+_PEOPLE_BY: tuple | None = None
 
 
 def names_of(uow: UnitOfWork, refs: list[str] | None) -> list[str]:
@@ -212,8 +259,65 @@ _FACT_STATEMENTS: tuple | None = None
 
 
 def facts_of(uow: UnitOfWork, project: Project) -> engine.GateFacts:
-    """Everything the gate criteria look at for one project."""
-    return facts_for(uow, [project])[project.id]
+    """Everything the gate criteria look at for one project, in one statement (a round trip)."""
+    global _ONE_PROJECT_FACTS
+    if _ONE_PROJECT_FACTS is None:
+        _ONE_PROJECT_FACTS = _one_project_facts()
+    facts = engine.GateFacts(phase=project.phase, status=project.status)
+    for kind, _, _, num, a, b, c, d, e, day in uow.session.connection().execute(_ONE_PROJECT_FACTS,
+                                                                                {"pid": project.id}):
+        if kind == 1:
+            facts.roles.setdefault(a, []).append(b)
+            facts.holders.setdefault(a, set()).add(num)
+        elif kind == 2:
+            facts.goal_levels.add(a)
+        elif kind == 3:
+            facts.ticked.add(a)
+        elif kind == 4:
+            facts.owners.append(engine.OwnerFact(a, b))
+        elif kind == 5:
+            facts.anchoring.append(engine.AnchorFact(a, b, c, d, day, e, num))
+        else:
+            facts.open_milestones.setdefault(b, []).append(f"#{num} {a}")
+    return facts
+
+
+_ONE_PROJECT_FACTS = None
+
+
+def _one_project_facts():
+    """The six queries of :func:`facts_for` for one project as one UNION ALL, in their order.
+
+    Each row is (kind, sort date, sort number, number, five texts, date); what a kind
+    does not use is a typed NULL, so both SQLite and PostgreSQL see one row type.
+    """
+    from sqlalchemy import Date, Integer, String, bindparam, cast, literal, null, union_all
+    from sqlalchemy import select as core_select
+
+    pid = bindparam("pid", type_=Integer)
+    ra, pe, go, ct, po, og, an, ms = (RoleAssignment.__table__, Person.__table__, Goal.__table__,
+                                      ChecklistTick.__table__, ProjectOwner.__table__, Org.__table__,
+                                      Anchoring.__table__, Milestone.__table__)
+    no_int, no_text, no_date = cast(null(), Integer), cast(null(), String), cast(null(), Date)
+
+    def row(kind, sort_day, sort_num, num, *texts, day=no_date):
+        texts = list(texts) + [no_text] * (5 - len(texts))
+        columns = [literal(kind, Integer), sort_day, sort_num, num, *texts, day]
+        return core_select(*(c.label(f"c{n}") for n, c in enumerate(columns)))
+
+    q = union_all(
+        row(1, no_date, ra.c.id, pe.c.id, ra.c.role, pe.c.name).select_from(ra.join(pe, pe.c.id == ra.c.person_id))
+        .where(ra.c.project_id == pid),
+        row(2, no_date, no_int, no_int, go.c.level).where(go.c.project_id == pid),
+        row(3, no_date, no_int, no_int, ct.c.item_key).where(ct.c.project_id == pid),
+        row(4, no_date, po.c.id, no_int, og.c.name, po.c.grade).select_from(po.join(og, og.c.id == po.c.org_id))
+        .where(po.c.project_id == pid),
+        row(5, no_date, an.c.id, an.c.id, og.c.name, an.c.body, an.c.kind, an.c.outcome, an.c.ref, day=an.c.date)
+        .select_from(an.join(og, og.c.id == an.c.org_id)).where(an.c.project_id == pid),
+        row(6, ms.c.due, ms.c.id, ms.c.id, ms.c.title, ms.c.phase).where(ms.c.project_id == pid,
+                                                                          ms.c.done_on.is_(None)),
+    )
+    return q.order_by(q.selected_columns.c0, q.selected_columns.c1, q.selected_columns.c2)
 
 
 def facts_for(uow: UnitOfWork, projects: list[Project]) -> dict[int, engine.GateFacts]:

@@ -26,6 +26,7 @@ from plp.services.common import (
     gate_of,
     get_person,
     get_project,
+    get_project_and_workflow,
     names_of,
     not_after_today,
     workflow_of,
@@ -99,12 +100,11 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
     conditions = conditions or []
     timed_rules.check_decision(outcome, conditions, review_on, date)
     with db.unit(actor) as uow:
-        p = get_project(uow, code)
+        p, wf = get_project_and_workflow(uow, code)
         if if_version is not None and p.version != if_version:
             raise ConcurrentChange(f"project {p.code} was changed meanwhile (version {p.version}, "
                                    f"you read {if_version}); reload and try again")
         ensure_open(p)
-        wf = workflow_of(uow, p)
         facts = facts_of(uow, p)
         gate = engine.gate_status(wf, facts)
         dp = gate.decision_point
@@ -117,8 +117,11 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
         result = engine.decide(wf, phase=p.phase, status=p.status, round=p.round, outcome=outcome, gate=gate)
         timed_rules.check_at(dp, conditions)
         decided_in_round = p.round
+        # A decision moves the phase and nothing else the criteria look at: whether the
+        # next gate is ready is known now, and written by the same guarded update.
+        after = dataclasses.replace(facts, phase=result.phase, status=result.status)
         uow.bump(p, phase=result.phase, status=result.status, round=result.round, gate_planned_on=None,
-                 ready_since=None,
+                 ready_since=_ready_since(wf, after),
                  **timed_rules.project_fields(wf, result, date, review_on, p, facts.goal_levels))
         to_phase = result.phase if result.status not in engine.END_STATES and result.phase != result.from_phase else None
         decision_id = uow.insert(Decision, project_id=p.id, decision_point=dp.key, round=decided_in_round,
@@ -132,7 +135,15 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
             "status": result.status, "round": result.round,
             "criteria": {c.key: c.met for c in gate.criteria},
         }, p.id)
-        # A decision moves the phase and nothing else the criteria look at.
-        commit_change(uow, p, dataclasses.replace(facts, phase=result.phase, status=result.status))
+        commit_change(uow, p, after)
         return result
+
+
+def _ready_since(wf: Any, facts: Any) -> dt.datetime | None:
+    """``ready_since`` right after a decision: now if the next gate is ready, else None."""
+    from plp.db import utcnow
+
+    if facts.status in engine.END_STATES:
+        return None
+    return utcnow() if engine.gate_status(wf, facts).ready else None
 

@@ -132,10 +132,11 @@ def show_project(db: Database, *, code: str, today: dt.date) -> ProjectView:
         p = get_project(uow, code)
         wf = workflow_of(uow, p)
         gate = gate_of(uow, p)
-        people = {pr.id: pr.name for pr in s.exec(select(Person)).all()}
         milestones = s.exec(select(Milestone).where(Milestone.project_id == p.id)
                             .order_by(Milestone.due, Milestone.id)).all()
         decisions = s.exec(select(Decision).where(Decision.project_id == p.id).order_by(Decision.id)).all()
+        named = {m.responsible_id for m in milestones} | {d.by_id for d in decisions}
+        people = dict(s.exec(select(Person.id, Person.name).where(Person.id.in_(named - {None}))).all())
         anchoring = s.exec(select(Anchoring, Org).join(Org).where(Anchoring.project_id == p.id)
                            .order_by(Anchoring.date, Anchoring.id)).all()
         goals = s.exec(select(Goal).where(Goal.project_id == p.id).order_by(Goal.id)).all()

@@ -35,7 +35,7 @@ from plp.db import Database, UnitOfWork
 from plp.models import Milestone, Org, Person, Project, Reminder, RoleAssignment, WorkflowDef
 from plp.notify import Channels
 from plp.reminders import DueReminder, Planned, Recipient, plan
-from plp.services.common import facts_of, parsed_workflow
+from plp.services.common import facts_for, parsed_workflow
 from plp.services.outbox import CLAIM, deliver, write_outbox
 from plp.sqlfuncs import days_between
 from plp.workflow import AnchoringCriterion, ReminderLadder, Workflow
@@ -146,11 +146,12 @@ def _missing_anchoring(uow: UnitOfWork, ladder: ReminderLadder, wfs: dict[int, W
         return []
     org_ids = {name: oid for oid, name in uow.session.execute(select(Org.id, Org.name)).all()}
     leaders = _people_in_roles(uow, {p.id for p in candidates}, ("leader", "sponsor"))
+    all_facts = facts_for(uow, list(candidates))
     out: list[DueReminder] = []
     for p in candidates:
         wf = wfs[p.workflow_id]
         dp = wf.decision_point_from(p.phase)
-        facts = facts_of(uow, p)
+        facts = all_facts[p.id]
         missing: list[str] = []
         for crit in dp.criteria:
             if isinstance(crit, AnchoringCriterion):
