@@ -183,7 +183,7 @@ def meeting_list(ctx: typer.Context, json_: bool = typer.Option(False, "--json",
     if json_:
         emit_json(rows)
     else:
-        table([(r["id"], r["date"], ", ".join(r["attendees"]), r["note"] or "") for r in rows],
+        table([(r.id, r.date.isoformat(), ", ".join(r.attendees), r.note or "") for r in rows],
               ["id", "date", "attendees", "note"])
 
 
@@ -277,11 +277,11 @@ def trust_report(ctx: typer.Context,
         emit_json(data)
     else:
         t = Labels(lang)
-        prev = f" ← {data['previous_round']}" if data["previous_round"] else ""
+        prev = f" ← {data.previous_round}" if data.previous_round else ""
         table([(r["label"], f"{r['mean']:.2f}", f"{r['spread']:.2f}", r["answers"],
                 "" if r["change"] is None else f"{r['change']:+.2f}", ("⚠ " + r["flag_text"]) if r["flag"] else "")
                for r in trust_rows(data, lang)],
               [t("factor"), t("mean"), t("spread"), t("answers"), t("change"), t("flag")],
-              title=f"{t('trust')}: {data['round']}{prev}")
+              title=f"{t('trust')}: {data.round}{prev}")
     if path is not None:
         say(f"Wrote the trust chart to {path}.")

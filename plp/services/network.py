@@ -37,6 +37,7 @@ from plp.services.common import clean_text, facts_of, names_of, not_after_today,
 from plp.services import timed_report
 from plp.services.plans import measure_rows
 from plp.services.results import Result
+from plp.services.results_ops import MeetingView
 
 WINDOW = dt.timedelta(weeks=6)
 STALE = dt.timedelta(days=90)
@@ -49,7 +50,7 @@ def check_meeting(note: str | None) -> None:
 
 
 def record_meeting(db: Database, *, date: dt.date, today: dt.date, attendees: list[str] | None = None,
-                   note: str | None = None, now: dt.datetime, actor: Actor) -> NetworkMeeting:
+                   note: str | None = None, now: dt.datetime, actor: Actor) -> MeetingView:
     """Record a meeting of the business network that has taken place."""
     not_after_today(date, today, "meeting date")
     check_meeting(note)
@@ -66,13 +67,16 @@ def record_meeting(db: Database, *, date: dt.date, today: dt.date, attendees: li
         uow.event("network_meeting_recorded", {"meeting_id": meeting.id, "date": date.isoformat(),
                                                "attendees": present, "note": note})
         uow.commit()
-        return meeting
+        return meeting_view(meeting)
 
 
-def list_meetings(db: Database) -> list[dict[str, Any]]:
+def meeting_view(m: NetworkMeeting) -> MeetingView:
+    return MeetingView(id=m.id, date=m.date, attendees=json.loads(m.attendees), note=m.note)
+
+
+def list_meetings(db: Database) -> list[MeetingView]:
     with db.unit() as uow:
-        return [{"id": m.id, "date": m.date.isoformat(), "attendees": json.loads(m.attendees), "note": m.note}
-                for m in uow.session.exec(select(NetworkMeeting).order_by(NetworkMeeting.date)).all()]
+        return [meeting_view(m) for m in uow.session.exec(select(NetworkMeeting).order_by(NetworkMeeting.date)).all()]
 
 
 @dataclasses.dataclass(frozen=True)
