@@ -87,16 +87,14 @@ def config_show(ctx: typer.Context, json_: bool = typer.Option(False, "--json", 
 
     Example: plp config show
     """
-    from plp.permissions import table as permission_table
     from plp.services.settings import show_settings
 
-    settings = show_settings(state(ctx).db)
-    rules = permission_table()
+    config = show_settings(state(ctx).db)
     if json_:
-        emit_json({"settings": settings, "permissions": [{"action": a, "who": w} for a, w in rules]})
+        emit_json(config)
         return
-    table(sorted(settings.items()), ["setting", "value"])
-    table(rules, ["action", "who may"])
+    table(sorted(config.settings.items()), ["setting", "value"])
+    table([(r.action, r.who) for r in config.permissions], ["action", "who may"])
 
 
 @audit_app.command("verify")
