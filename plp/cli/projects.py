@@ -112,8 +112,8 @@ def project_show(ctx: typer.Context, code: str = typer.Argument(..., help="Proje
               title="Anchoring")
     if d.conditions:
         out("")
-        table([(c["id"], c["decision_point"], c["due"], c["status"] + (" (overdue)" if c["overdue"] else ""),
-                c["text"]) for c in d.conditions], ["id", "decision point", "due", "status", "condition"],
+        table([(c.id, c.decision_point, c.due.isoformat(), c.status + (" (overdue)" if c.overdue else ""),
+                c.text) for c in d.conditions], ["id", "decision point", "due", "status", "condition"],
               title="Conditions")
     if d.benefit_reviews:
         out("")

@@ -16,6 +16,7 @@ These are written in the decision's own transaction (see services/decisions.py).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -28,6 +29,7 @@ from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, NotFound
 from plp.models import BenefitReview, Condition, Goal, Project
 from plp.services.common import check_version, choose, clean_text, get_project, not_after_today
+from plp.services.results_ops import BenefitRecorded, ConditionView
 from plp.workflow import DecisionPoint, Workflow
 
 ACHIEVED = ("yes", "partly", "no")
@@ -101,7 +103,7 @@ def after_decision(uow: UnitOfWork, project: Project, wf: Workflow, dp: Decision
 
 def condition_met(db: Database, *, code: str, condition_id: int, today: dt.date, on: dt.date | None = None,
                   if_version: int | None = None,
-                  note: str | None = None, actor: Actor) -> Condition:
+                  note: str | None = None, actor: Actor) -> ConditionView:
     """Mark a condition met (an open one, or a missed one met late: that resumes nothing)."""
     clean_text(note, "note", multiline=True, max_len=5000, required=False)
     day = not_after_today(on or today, today, "date")
@@ -124,8 +126,8 @@ def condition_met(db: Database, *, code: str, condition_id: int, today: dt.date,
         uow.event("condition_met", {"condition_id": c.id, "text": c.text, "due": c.due.isoformat(),
                                     "met_on": day.isoformat(), "note": note, "was": was}, p.id)
         uow.commit()
-        c.status, c.met_on, c.note = "met", day, note
-        return c
+        return dataclasses.replace(condition_view(c, p.code, today), status="met", met_on=day, note=note,
+                                   overdue=False)
 
 
 def conditions_of(uow: UnitOfWork, project_ids: list[int] | None = None) -> list[Condition]:
@@ -135,20 +137,24 @@ def conditions_of(uow: UnitOfWork, project_ids: list[int] | None = None) -> list
     return list(uow.session.exec(q).all())
 
 
+def condition_view(c: Condition, code: str, today: dt.date) -> ConditionView:
+    return ConditionView(id=c.id, project=code, decision_point=c.decision_point, text=c.text, due=c.due,
+                         status=c.status, met_on=c.met_on, note=c.note, overdue=c.status == "open" and c.due < today)
+
+
 def condition_dict(c: Condition, code: str, today: dt.date) -> dict[str, Any]:
-    return {"id": c.id, "project": code, "decision_point": c.decision_point, "text": c.text,
-            "due": c.due.isoformat(), "status": c.status, "met_on": c.met_on.isoformat() if c.met_on else None,
-            "note": c.note, "overdue": c.status == "open" and c.due < today}
+    """:func:`condition_view` as JSON, for the reports that still embed plain data."""
+    return condition_view(c, code, today).to_json()
 
 
-def list_conditions(db: Database, *, code: str | None, today: dt.date) -> list[dict[str, Any]]:
+def list_conditions(db: Database, *, code: str | None, today: dt.date) -> list[ConditionView]:
     with db.unit() as uow:
         if code:
             p = get_project(uow, code)
-            return [condition_dict(c, p.code, today) for c in conditions_of(uow, [p.id])]
+            return [condition_view(c, p.code, today) for c in conditions_of(uow, [p.id])]
         codes = dict(uow.session.exec(select(Project.id, Project.code)).all())
-        rows = [condition_dict(c, codes[c.project_id], today) for c in conditions_of(uow)]
-        return sorted(rows, key=lambda r: (r["project"], r["due"], r["id"]))
+        rows = [condition_view(c, codes[c.project_id], today) for c in conditions_of(uow)]
+        return sorted(rows, key=lambda r: (r.project, r.due, r.id))
 
 
 # ------------------------------------------------------------------ benefits
@@ -156,7 +162,7 @@ def list_conditions(db: Database, *, code: str | None, today: dt.date) -> list[d
 
 def benefit_record(db: Database, *, code: str, goal_id: int, review: int, achieved: str, value: str,
                    if_version: int | None = None,
-                   today: dt.date, actor: Actor) -> dict[str, Any]:
+                   today: dt.date, actor: Actor) -> BenefitRecorded:
     """Record the answer of one benefit review for one effect goal; the last one closes the follow-up."""
     choose(achieved, ACHIEVED, "answer to --achieved")
     clean_text(value, "value", multiline=True, max_len=2000)
@@ -187,7 +193,7 @@ def benefit_record(db: Database, *, code: str, goal_id: int, review: int, achiev
         if closes:
             uow.event("benefit_follow_up_closed", {"reviews": last}, p.id)
         uow.commit()
-        return {"project": p.code, "goal_id": goal_id, "review": review, "achieved": achieved, "closed": closes}
+        return BenefitRecorded(project=p.code, goal_id=goal_id, review=review, achieved=achieved, closed=closes)
 
 
 def benefits_of(uow: UnitOfWork, project: Project) -> list[dict[str, Any]]:
