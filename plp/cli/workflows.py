@@ -177,11 +177,11 @@ def workflow_diff(ctx: typer.Context, name: str = typer.Argument(..., help="Work
 
     d = diff_versions(state(ctx).db, name=name, old=v1, new=v2)
     if json_:
-        emit_json(d["changes"])
+        emit_json(d.changes)
         return
-    n = len(d["changes"])
+    n = len(d.changes)
     where = {"database": "stored"}
-    say(f"{name} version {v1} ({where.get(d['from_source'], 'file')}) → version {v2} "
-        f"({where.get(d['to_source'], 'file')}): " + (f"{n} change{'' if n == 1 else 's'}" if n else "no differences"))
-    for c in d["changes"]:
-        out(c["text"])
+    say(f"{name} version {v1} ({where.get(d.from_source, 'file')}) → version {v2} "
+        f"({where.get(d.to_source, 'file')}): " + (f"{n} change{'' if n == 1 else 's'}" if n else "no differences"))
+    for c in d.changes:
+        out(c.text)
