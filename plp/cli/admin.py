@@ -175,5 +175,5 @@ def import_json(ctx: typer.Context, file: str = typer.Argument(..., help="A file
 
     st = state(ctx)
     counts = load(st.db, path=file, actor=st.actor)
-    say(f"Imported {sum(counts.values())} rows into {st.db.display}: "
-        + ", ".join(f"{n} {t}" for t, n in counts.items() if n))
+    say(f"Imported {counts.total} rows into {st.db.display}: "
+        + ", ".join(f"{n} {t}" for t, n in counts.tables.items() if n))
