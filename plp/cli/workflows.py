@@ -150,11 +150,11 @@ def workflow_migrate(ctx: typer.Context, code: str = typer.Argument(..., help="P
         emit_json(r)
         return
     verb = "Would move" if dry_run else "Moved"
-    say(f"{verb} {r['code']} from {r['workflow']} version {r['from_version']} to version {r['to_version']} "
-        f"(phase {r['phase']}, {r['status']}).")
-    ready = "ready" if r["ready"] else "not ready: " + "; ".join(r["unmet"])
-    say(f"Next decision point {r['decision_point']}: {ready}.")
-    for note in r["notes"]:
+    say(f"{verb} {r.code} from {r.workflow} version {r.from_version} to version {r.to_version} "
+        f"(phase {r.phase}, {r.status}).")
+    ready = "ready" if r.ready else "not ready: " + "; ".join(r.unmet)
+    say(f"Next decision point {r.decision_point}: {ready}.")
+    for note in r.notes:
         say(f"Note: {note}")
 
 

@@ -202,6 +202,28 @@ class WorkflowDiff(Result):
     changes: list[WorkflowChange]
 
 
+@dataclasses.dataclass(frozen=True)
+class MigrationResult(Result):
+    """``workflow migrate``: the versions, the next decision point before and after, and notes."""
+
+    code: str
+    workflow: str
+    from_version: int
+    to_version: int
+    phase: str
+    status: str
+    decision_point_before: str
+    decision_point: str
+    ready_before: bool
+    ready: bool
+    unmet: list[str]
+    kept_checklist_items: list[str]
+    undefined_roles: list[str]
+    source: str
+    notes: list[str]
+    dry_run: bool
+
+
 # ---------------------------------------------------------- import, export
 
 
