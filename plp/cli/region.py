@@ -101,9 +101,9 @@ def measure_link(ctx: typer.Context, measure: str = typer.Argument(..., help="Me
     from plp.services.plans import link_measure
 
     st = state(ctx)
-    m, p = link_measure(st.db, measure=measure, if_version=if_version,
-                        project=project, now=dates.now(now, writes=True), actor=st.actor)
-    say(f"Linked project {p.code} to measure {m.id} ({m.title}).")
+    linked = link_measure(st.db, measure=measure, if_version=if_version,
+                          project=project, now=dates.now(now, writes=True), actor=st.actor)
+    say(f"Linked project {linked.project} to measure {linked.measure.id} ({linked.measure.title}).")
 
 
 @measure_app.command("status")

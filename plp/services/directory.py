@@ -11,6 +11,7 @@ from plp.db import Database
 from plp.errors import AlreadyExists, InvalidInput
 from plp.models import Org, Person
 from plp.services.common import choose, clean_text, get_org
+from plp.services.results_ops import OrgRef, PersonRef
 
 ORG_KINDS = ("municipality", "county", "company", "other")
 LANGS = ("nn", "nb", "en")
@@ -22,7 +23,7 @@ def check_org(name: str, kind: str) -> None:
     choose(kind, ORG_KINDS, "organisation kind")
 
 
-def add_org(db: Database, *, name: str, kind: str = "municipality", actor: Actor) -> Org:
+def add_org(db: Database, *, name: str, kind: str = "municipality", actor: Actor) -> OrgRef:
     check_org(name, kind)
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
@@ -34,7 +35,7 @@ def add_org(db: Database, *, name: str, kind: str = "municipality", actor: Actor
         uow.flush()
         uow.event("org_added", {"org": name, "kind": kind})
         uow.commit()
-        return org
+        return OrgRef(id=org.id, name=name, kind=kind)
 
 
 def list_orgs(db: Database) -> list[Org]:
@@ -57,7 +58,7 @@ def check_person(name: str, email: str | None, phone: str | None, lang: str | No
 
 
 def add_person(db: Database, *, name: str, email: str | None = None, phone: str | None = None,
-               org: str | None = None, lang: str | None = None, actor: Actor) -> Person:
+               org: str | None = None, lang: str | None = None, actor: Actor) -> PersonRef:
     check_person(name, email, phone, lang)
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
@@ -74,7 +75,7 @@ def add_person(db: Database, *, name: str, email: str | None = None, phone: str 
         uow.flush()
         uow.event("person_added", {"person": name, "email": email, "org": org_row.name if org_row else None})
         uow.commit()
-        return person
+        return PersonRef(id=person.id, name=name)
 
 
 def list_people(db: Database) -> list[tuple[Person, Org | None]]:

@@ -73,7 +73,7 @@ def check_project(code: str, name: str) -> None:
 
 
 def create_project(db: Database, *, code: str, name: str, workflow: str, owners: list[str],
-                   phase: str | None = None, actor: Actor) -> Project:
+                   phase: str | None = None, actor: Actor) -> ProjectRow:
     """Create a project on the current version of ``workflow``.
 
     The first owner is the lead (the applicant municipality) and is an A-owner
@@ -109,7 +109,8 @@ def create_project(db: Database, *, code: str, name: str, workflow: str, owners:
             "owners": [{"org": o.name, "grade": g} for o, g in orgs], "created_by_id": uow.actor_person_id,
         }, project.id)
         commit_change(uow, project)
-        return project
+        return ProjectRow(code=code, name=name, workflow=wf.name, workflow_version=wf.version, phase=start,
+                          status="active")
 
 
 def list_projects(db: Database, *, phase: str | None = None, status: str | None = None) -> list[ProjectRow]:

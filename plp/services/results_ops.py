@@ -287,3 +287,57 @@ class TrustAnswerView(Result):
     scores: dict[str, int]
     answered_on: dt.date
     comment: str | None
+
+
+# ------------------------------------------------- what a change wrote
+# What a mutating use case hands back: the plain values of the row it wrote, never
+# the ORM row itself (which belongs to a session that is closed by then).
+
+
+@dataclasses.dataclass(frozen=True)
+class OrgRef(Result):
+    id: int
+    name: str
+    kind: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PersonRef(Result):
+    id: int
+    name: str
+
+
+@dataclasses.dataclass(frozen=True)
+class MilestoneSaved(Result):
+    """A milestone as ``milestone add`` or ``milestone done`` left it."""
+
+    id: int
+    project: str
+    title: str
+    due: dt.date
+    done_on: dt.date | None
+    responsible: str
+    phase: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanRef(Result):
+    id: int
+    code: str
+    title: str
+
+
+@dataclasses.dataclass(frozen=True)
+class MeasureRef(Result):
+    """A joint measure after a change; ``version`` is what the next ``--if-version`` takes."""
+
+    id: int
+    title: str
+    status: str
+    version: int
+
+
+@dataclasses.dataclass(frozen=True)
+class MeasureLinked(Result):
+    measure: MeasureRef
+    project: str
