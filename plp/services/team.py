@@ -78,7 +78,7 @@ def check_goal(level: str, text: str, indicator: str | None, target: str | None)
 
 def add_goal(db: Database, *, code: str, level: str, text: str, indicator: str | None = None,
              if_version: int | None = None,
-             target: str | None = None, actor: Actor) -> Goal:
+             target: str | None = None, actor: Actor) -> GoalView:
     check_goal(level, text, indicator, target)
     with db.unit(actor) as uow:
         p = get_project(uow, code)
