@@ -60,7 +60,7 @@ def plan_list(ctx: typer.Context, json_: bool = typer.Option(False, "--json", he
     if json_:
         emit_json(rows)
     else:
-        table([(r["code"], r["title"], r["period"] or "", r["measures"]) for r in rows],
+        table([(r.code, r.title, r.period or "", r.measures) for r in rows],
               ["code", "title", "period", "measures"])
 
 

@@ -25,7 +25,7 @@ from plp.db import Database, UnitOfWork
 from plp.errors import AlreadyExists, ConcurrentChange, InvalidInput, InvalidTransition, NotFound
 from plp.models import Measure, MeasureProject, MeasureSupport, Org, Plan, Project
 from plp.services.common import _short, check_code, choose, clean_text, get_org, get_project
-from plp.services.results_ops import MeasureLinked, MeasureRef, PlanRef
+from plp.services.results_ops import MeasureLinked, MeasureRef, PlanRef, PlanRow
 
 MEASURE_STATUSES = ("not_started", "in_progress", "done", "dropped")
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
@@ -101,11 +101,11 @@ def add_plan(db: Database, *, code: str, title: str, period: str | None = None, 
         return PlanRef(id=plan.id, code=code, title=title)
 
 
-def list_plans(db: Database) -> list[dict[str, Any]]:
+def list_plans(db: Database) -> list[PlanRow]:
     with db.unit() as uow:
         counts = dict(uow.session.exec(select(Measure.plan_id, func.count(Measure.id)).group_by(Measure.plan_id)).all())
-        return [{"id": p.id, "code": p.code, "title": p.title, "period": period_text(p.period_start, p.period_end),
-                 "measures": counts.get(p.id, 0)}
+        return [PlanRow(id=p.id, code=p.code, title=p.title, period=period_text(p.period_start, p.period_end),
+                        measures=counts.get(p.id, 0))
                 for p in uow.session.exec(select(Plan).order_by(Plan.code)).all()]
 
 

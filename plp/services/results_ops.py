@@ -308,6 +308,18 @@ class PersonRef(Result):
 
 
 @dataclasses.dataclass(frozen=True)
+class PersonRow(Result):
+    """One line of ``person list``."""
+
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    org: str | None
+    lang: str | None
+
+
+@dataclasses.dataclass(frozen=True)
 class MilestoneSaved(Result):
     """A milestone as ``milestone add`` or ``milestone done`` left it."""
 
@@ -325,6 +337,17 @@ class PlanRef(Result):
     id: int
     code: str
     title: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanRow(Result):
+    """One line of ``plan list``: the period as text (``2015–2019``) and how many measures."""
+
+    id: int
+    code: str
+    title: str
+    period: str | None
+    measures: int
 
 
 @dataclasses.dataclass(frozen=True)

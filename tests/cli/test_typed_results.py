@@ -51,6 +51,7 @@ TYPED = [
     projects.time_rules_of, projects.hold_of, projects.create_project,
     timed_apply.row,
     network.list_meetings, network.record_meeting,
+    directory.list_orgs, directory.list_people, plans.list_plans,
     directory.add_org, directory.add_person, admins.set_login, admins.initialise, signin.set_password,
     milestones.add_milestone, milestones.complete_milestone, anchoring.record, team.add_goal,
     plans.add_plan, plans.add_measure, plans.link_measure, plans.set_measure_status,
@@ -121,6 +122,9 @@ def test_what_the_cli_prints_is_the_typed_result_s_json(demo, cli, monkeypatch):
         (settings.show_settings(db), ("config", "show")),
         (conditions.list_conditions(db, code=None, today=day), ("condition", "list", "--now", "2017-10-02")),
         (network.list_meetings(db), ("network", "meeting", "list")),
+        (directory.list_orgs(db), ("org", "list")),
+        (directory.list_people(db), ("person", "list")),
+        (plans.list_plans(db), ("plan", "list")),
     ]
     for value, args in cases:
         _typed(value)

@@ -72,8 +72,8 @@ def test_a_measure_has_one_responsible_and_supporting_municipalities_and_linked_
     [row] = plans.list_measures(db)
     assert (row["responsible"], row["supporting"], row["projects"]) == ("Vennesla", ["Iveland", "Kristiansand"], ["vdc"])
     assert (row["status"], row["note"], row["plan"]) == ("in_progress", "I gang", "snp")
-    assert plans.list_plans(db) == [{"id": 1, "code": "snp", "title": "Strategisk næringsplan", "period": "2015–2019",
-                                     "measures": 1}]
+    assert [p.to_json() for p in plans.list_plans(db)] == [
+        {"id": 1, "code": "snp", "title": "Strategisk næringsplan", "period": "2015–2019", "measures": 1}]
 
 
 def test_measure_list_by_org_says_whether_it_is_responsible_or_supporting(db):
