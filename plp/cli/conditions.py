@@ -99,5 +99,5 @@ def benefit_list(ctx: typer.Context, code: str = typer.Argument(..., help="Proje
     if json_:
         emit_json(reviews)
         return
-    table([(r["review"], r["after"], r["due"], g["goal_id"], g["goal"], g["achieved"] or "", g["value"] or "")
-           for r in reviews for g in r["goals"]], ["review", "after", "due", "goal", "effect goal", "achieved", "value"])
+    table([(r.review, r.after, r.due.isoformat(), g.goal_id, g.goal, g.achieved or "", g.value or "")
+           for r in reviews for g in r.goals], ["review", "after", "due", "goal", "effect goal", "achieved", "value"])

@@ -117,8 +117,8 @@ def project_show(ctx: typer.Context, code: str = typer.Argument(..., help="Proje
               title="Conditions")
     if d.benefit_reviews:
         out("")
-        table([(r["review"], r["after"], r["due"], g["goal_id"], g["goal"], g["achieved"] or "", g["value"] or "")
-               for r in d.benefit_reviews for g in r["goals"]],
+        table([(r.review, r.after, r.due.isoformat(), g.goal_id, g.goal, g.achieved or "", g.value or "")
+               for r in d.benefit_reviews for g in r.goals],
               ["review", "after", "due", "goal", "effect goal", "achieved", "value"], title="Benefit reviews")
     if d.decisions:
         out("")

@@ -29,7 +29,7 @@ from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, NotFound
 from plp.models import BenefitReview, Condition, Goal, Project
 from plp.services.common import check_version, choose, clean_text, get_project, not_after_today
-from plp.services.results_ops import BenefitRecorded, ConditionView
+from plp.services.results_ops import BenefitAnswer, BenefitRecorded, BenefitReviewView, ConditionView
 from plp.workflow import DecisionPoint, Workflow
 
 ACHIEVED = ("yes", "partly", "no")
@@ -196,28 +196,40 @@ def benefit_record(db: Database, *, code: str, goal_id: int, review: int, achiev
         return BenefitRecorded(project=p.code, goal_id=goal_id, review=review, achieved=achieved, closed=closes)
 
 
-def benefits_of(uow: UnitOfWork, project: Project) -> list[dict[str, Any]]:
+def benefit_reviews_of(uow: UnitOfWork, project: Project) -> list[BenefitReviewView]:
     """The benefit reviews of a project, per review, with each effect goal's answer."""
     rows = uow.session.exec(select(BenefitReview, Goal.text).join(Goal, Goal.id == BenefitReview.goal_id)
                             .where(BenefitReview.project_id == project.id)
                             .order_by(BenefitReview.review, BenefitReview.goal_id)).all()
-    out: dict[int, dict[str, Any]] = {}
+    by_review: dict[int, list[tuple[BenefitReview, str]]] = {}
     for r, text in rows:
-        rev = out.setdefault(r.review, {"review": r.review, "after": r.after, "due": r.due.isoformat(),
-                                        "opened": r.opened_at is not None, "goals": []})
-        rev["goals"].append({"goal_id": r.goal_id, "goal": text, "achieved": r.achieved, "value": r.value,
-                             "recorded_on": r.recorded_on.isoformat() if r.recorded_on else None})
-    for rev in out.values():
-        rev["done"] = all(g["achieved"] is not None for g in rev["goals"])
-    return list(out.values())
+        by_review.setdefault(r.review, []).append((r, text))
+    out = []
+    for n, items in by_review.items():
+        first = items[0][0]
+        goals = [BenefitAnswer(goal_id=r.goal_id, goal=text, achieved=r.achieved, value=r.value,
+                               recorded_on=r.recorded_on) for r, text in items]
+        out.append(BenefitReviewView(review=n, after=first.after, due=first.due, opened=first.opened_at is not None,
+                                     goals=goals, done=all(g.achieved is not None for g in goals)))
+    return out
 
 
-def benefit_status(project: Project, reviews: list[dict[str, Any]], today: dt.date) -> str | None:
-    """One word for lists: None (no follow-up), closed, due (a review waits for answers), open."""
+def benefits_of(uow: UnitOfWork, project: Project) -> list[dict[str, Any]]:
+    """:func:`benefit_reviews_of` as JSON, for the reports that still embed plain data."""
+    return [r.to_json() for r in benefit_reviews_of(uow, project)]
+
+
+def benefit_status(project: Project, reviews: list[BenefitReviewView] | list[dict[str, Any]],
+                   today: dt.date) -> str | None:
+    """One word for lists: None (no follow-up), closed, due (a review waits for answers), open.
+
+    ``reviews`` are typed, or (from the reports not converted yet) their JSON.
+    """
     if project.follow_up is None:
         return None
     if project.follow_up == "closed":
         return "closed"
-    if any(not r["done"] and r["due"] <= today.isoformat() for r in reviews):
+    plain = [r.to_json() if isinstance(r, BenefitReviewView) else r for r in reviews]
+    if any(not r["done"] and r["due"] <= today.isoformat() for r in plain):
         return "due"
     return "open"

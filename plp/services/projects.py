@@ -165,7 +165,7 @@ def time_rules_of(uow: Any, p: Project, today: dt.date) -> TimeRules:
     """What the time rules add to ``project show``: conditions, the hold, benefit follow-up."""
     from plp.services import conditions as timed_rules
 
-    reviews = timed_rules.benefits_of(uow, p)
+    reviews = timed_rules.benefit_reviews_of(uow, p)
     return TimeRules(
         conditions=[timed_rules.condition_view(c, p.code, today) for c in timed_rules.conditions_of(uow, [p.id])],
         hold=hold_of(p),

@@ -18,7 +18,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from plp.services.results_ops import ConditionView
+    from plp.services.results_ops import BenefitReviewView, ConditionView
 
 
 def internal() -> Any:
@@ -173,7 +173,7 @@ class ProjectView(Result):
     dormant: bool
     follow_up: str | None
     benefit_status: str | None
-    benefit_reviews: list[dict[str, Any]]
+    benefit_reviews: list[BenefitReviewView]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -130,18 +130,38 @@ class ConditionView(Result):
 
 
 @dataclasses.dataclass(frozen=True)
-class TimeRules(Result):
-    """What the time rules add to ``project show``: conditions, the hold, the benefit follow-up.
+class BenefitAnswer(Result):
+    """One effect goal's answer in a benefit review (None until recorded)."""
 
-    ``benefit_reviews`` are still shaped by :func:`plp.services.conditions.benefits_of`.
-    """
+    goal_id: int
+    goal: str
+    achieved: str | None
+    value: str | None
+    recorded_on: dt.date | None
+
+
+@dataclasses.dataclass(frozen=True)
+class BenefitReviewView(Result):
+    """One benefit review after completion: when it is due, and each effect goal's answer."""
+
+    review: int
+    after: str
+    due: dt.date
+    opened: bool
+    goals: list[BenefitAnswer]
+    done: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class TimeRules(Result):
+    """What the time rules add to ``project show``: conditions, the hold, the benefit follow-up."""
 
     conditions: list[ConditionView]
     hold: Hold | None
     dormant: bool
     follow_up: str | None
     benefit_status: str | None
-    benefit_reviews: list[dict[str, Any]]
+    benefit_reviews: list[BenefitReviewView]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -45,7 +45,8 @@ TYPED = [
     outbox.outbox, outbox.retry, outbox.cancel,
     trust.summarise, trust.report, trust.record, trust.own_answer,
     settings.show_settings,
-    conditions.condition_view, conditions.list_conditions, conditions.condition_met, conditions.benefit_record,
+    conditions.condition_view, conditions.benefit_reviews_of, conditions.list_conditions,
+    conditions.condition_met, conditions.benefit_record,
     workflows.compare, workflows.diff_versions, migrate.migrate_project,
     transfer.export_json, transfer.import_json,
     projects.time_rules_of, projects.hold_of, projects.create_project,
@@ -125,6 +126,7 @@ def test_what_the_cli_prints_is_the_typed_result_s_json(demo, cli, monkeypatch):
         (directory.list_orgs(db), ("org", "list")),
         (directory.list_people(db), ("person", "list")),
         (plans.list_plans(db), ("plan", "list")),
+        (projects.show_project(db, code="vdc", today=day).benefit_reviews, ("benefit", "list", "vdc")),
     ]
     for value, args in cases:
         _typed(value)
