@@ -87,16 +87,14 @@ def config_show(ctx: typer.Context, json_: bool = typer.Option(False, "--json", 
 
     Example: plp config show
     """
-    from plp.permissions import table as permission_table
     from plp.services.settings import show_settings
 
-    settings = show_settings(state(ctx).db)
-    rules = permission_table()
+    config = show_settings(state(ctx).db)
     if json_:
-        emit_json({"settings": settings, "permissions": [{"action": a, "who": w} for a, w in rules]})
+        emit_json(config)
         return
-    table(sorted(settings.items()), ["setting", "value"])
-    table(rules, ["action", "who may"])
+    table(sorted(config.settings.items()), ["setting", "value"])
+    table([(r.action, r.who) for r in config.permissions], ["action", "who may"])
 
 
 @audit_app.command("verify")
@@ -177,5 +175,5 @@ def import_json(ctx: typer.Context, file: str = typer.Argument(..., help="A file
 
     st = state(ctx)
     counts = load(st.db, path=file, actor=st.actor)
-    say(f"Imported {sum(counts.values())} rows into {st.db.display}: "
-        + ", ".join(f"{n} {t}" for t, n in counts.items() if n))
+    say(f"Imported {counts.total} rows into {st.db.display}: "
+        + ", ".join(f"{n} {t}" for t, n in counts.tables.items() if n))

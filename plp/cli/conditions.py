@@ -35,8 +35,8 @@ def condition_list(ctx: typer.Context, code: Optional[str] = typer.Argument(None
     if json_:
         emit_json(rows)
         return
-    table([(r["id"], r["project"], r["decision_point"], r["due"], r["status"] + (" (overdue)" if r["overdue"] else ""),
-            r["text"]) for r in rows], ["id", "project", "decision point", "due", "status", "condition"])
+    table([(r.id, r.project, r.decision_point, r.due.isoformat(), r.status + (" (overdue)" if r.overdue else ""),
+            r.text) for r in rows], ["id", "project", "decision point", "due", "status", "condition"])
 
 
 @condition_app.command("met")
@@ -82,7 +82,7 @@ def benefit_record(ctx: typer.Context, code: str = typer.Argument(..., help="Pro
                goal_id=goal, review=review, achieved=achieved, value=value, today=today(now, writes=True),
                actor=st.actor)
     say(f"Benefit review {review} of goal {goal} in {code}: {achieved}."
-        + (" The follow-up is closed." if r["closed"] else ""))
+        + (" The follow-up is closed." if r.closed else ""))
 
 
 @benefit_app.command("list")
@@ -99,5 +99,5 @@ def benefit_list(ctx: typer.Context, code: str = typer.Argument(..., help="Proje
     if json_:
         emit_json(reviews)
         return
-    table([(r["review"], r["after"], r["due"], g["goal_id"], g["goal"], g["achieved"] or "", g["value"] or "")
-           for r in reviews for g in r["goals"]], ["review", "after", "due", "goal", "effect goal", "achieved", "value"])
+    table([(r.review, r.after, r.due.isoformat(), g.goal_id, g.goal, g.achieved or "", g.value or "")
+           for r in reviews for g in r.goals], ["review", "after", "due", "goal", "effect goal", "achieved", "value"])

@@ -40,11 +40,11 @@ def org_list(ctx: typer.Context, json_: bool = typer.Option(False, "--json", hel
     """
     from plp.services.directory import list_orgs
 
-    rows = [{"id": o.id, "name": o.name, "kind": o.kind} for o in list_orgs(state(ctx).db)]
+    rows = list_orgs(state(ctx).db)
     if json_:
         emit_json(rows)
     else:
-        table([(r["id"], r["name"], r["kind"]) for r in rows], ["id", "name", "kind"])
+        table([(r.id, r.name, r.kind) for r in rows], ["id", "name", "kind"])
 
 
 @person_app.command("add")
@@ -126,10 +126,9 @@ def person_list(ctx: typer.Context, json_: bool = typer.Option(False, "--json", 
     """
     from plp.services.directory import list_people
 
-    rows = [{"id": p.id, "name": p.name, "email": p.email, "phone": p.phone, "org": o.name if o else None,
-             "lang": p.lang} for p, o in list_people(state(ctx).db)]
+    rows = list_people(state(ctx).db)
     if json_:
         emit_json(rows)
     else:
-        table([(r["id"], r["name"], r["email"], r["phone"], r["org"]) for r in rows],
+        table([(r.id, r.name, r.email, r.phone, r.org) for r in rows],
               ["id", "name", "email", "phone", "organisation"])

@@ -112,13 +112,13 @@ def project_show(ctx: typer.Context, code: str = typer.Argument(..., help="Proje
               title="Anchoring")
     if d.conditions:
         out("")
-        table([(c["id"], c["decision_point"], c["due"], c["status"] + (" (overdue)" if c["overdue"] else ""),
-                c["text"]) for c in d.conditions], ["id", "decision point", "due", "status", "condition"],
+        table([(c.id, c.decision_point, c.due.isoformat(), c.status + (" (overdue)" if c.overdue else ""),
+                c.text) for c in d.conditions], ["id", "decision point", "due", "status", "condition"],
               title="Conditions")
     if d.benefit_reviews:
         out("")
-        table([(r["review"], r["after"], r["due"], g["goal_id"], g["goal"], g["achieved"] or "", g["value"] or "")
-               for r in d.benefit_reviews for g in r["goals"]],
+        table([(r.review, r.after, r.due.isoformat(), g.goal_id, g.goal, g.achieved or "", g.value or "")
+               for r in d.benefit_reviews for g in r.goals],
               ["review", "after", "due", "goal", "effect goal", "achieved", "value"], title="Benefit reviews")
     if d.decisions:
         out("")

@@ -60,7 +60,7 @@ def plan_list(ctx: typer.Context, json_: bool = typer.Option(False, "--json", he
     if json_:
         emit_json(rows)
     else:
-        table([(r["code"], r["title"], r["period"] or "", r["measures"]) for r in rows],
+        table([(r.code, r.title, r.period or "", r.measures) for r in rows],
               ["code", "title", "period", "measures"])
 
 
@@ -101,9 +101,9 @@ def measure_link(ctx: typer.Context, measure: str = typer.Argument(..., help="Me
     from plp.services.plans import link_measure
 
     st = state(ctx)
-    m, p = link_measure(st.db, measure=measure, if_version=if_version,
-                        project=project, now=dates.now(now, writes=True), actor=st.actor)
-    say(f"Linked project {p.code} to measure {m.id} ({m.title}).")
+    linked = link_measure(st.db, measure=measure, if_version=if_version,
+                          project=project, now=dates.now(now, writes=True), actor=st.actor)
+    say(f"Linked project {linked.project} to measure {linked.measure.id} ({linked.measure.title}).")
 
 
 @measure_app.command("status")
@@ -183,7 +183,7 @@ def meeting_list(ctx: typer.Context, json_: bool = typer.Option(False, "--json",
     if json_:
         emit_json(rows)
     else:
-        table([(r["id"], r["date"], ", ".join(r["attendees"]), r["note"] or "") for r in rows],
+        table([(r.id, r.date.isoformat(), ", ".join(r.attendees), r.note or "") for r in rows],
               ["id", "date", "attendees", "note"])
 
 
@@ -277,11 +277,11 @@ def trust_report(ctx: typer.Context,
         emit_json(data)
     else:
         t = Labels(lang)
-        prev = f" ← {data['previous_round']}" if data["previous_round"] else ""
+        prev = f" ← {data.previous_round}" if data.previous_round else ""
         table([(r["label"], f"{r['mean']:.2f}", f"{r['spread']:.2f}", r["answers"],
                 "" if r["change"] is None else f"{r['change']:+.2f}", ("⚠ " + r["flag_text"]) if r["flag"] else "")
                for r in trust_rows(data, lang)],
               [t("factor"), t("mean"), t("spread"), t("answers"), t("change"), t("flag")],
-              title=f"{t('trust')}: {data['round']}{prev}")
+              title=f"{t('trust')}: {data.round}{prev}")
     if path is not None:
         say(f"Wrote the trust chart to {path}.")

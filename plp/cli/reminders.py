@@ -81,9 +81,9 @@ def outbox_list(ctx: typer.Context,
     if json_:
         emit_json(rows)
         return
-    table([(r["id"], r["kind"], r["project"], r["item"], r["recipient"], r["channel"], r["status"], r["attempts"],
-            show(r["next_attempt_at"])[:16].replace("T", " ") if r["status"] in ("pending", "failed") else "",
-            r["last_error"] or "") for r in rows],
+    table([(r.id, r.kind, r.project, r.item, r.recipient, r.channel, r.status, r.attempts,
+            show(r.next_attempt_at)[:16].replace("T", " ") if r.status in ("pending", "failed") else "",
+            r.last_error or "") for r in rows],
           ["id", "kind", "project", "item", "recipient", "channel", "status", "attempts", "next try", "last error"])
 
 
@@ -102,8 +102,8 @@ def outbox_retry(ctx: typer.Context,
 
     st = state(ctx)
     row = retry(st.db, message_id=message_id, now=dates.now(now, writes=True), actor=st.actor)
-    say(f"outbox message {row['id']} to {row['recipient']} ({row['channel']}) is due now; "
-        f"{row['attempts']} attempt(s) so far")
+    say(f"outbox message {row.id} to {row.recipient} ({row.channel}) is due now; "
+        f"{row.attempts} attempt(s) so far")
 
 
 @outbox_app.command("cancel")
@@ -118,7 +118,7 @@ def outbox_cancel(ctx: typer.Context,
 
     st = state(ctx)
     row = cancel(st.db, message_id=message_id, actor=st.actor)
-    say(f"outbox message {row['id']} to {row['recipient']} ({row['channel']}) is cancelled")
+    say(f"outbox message {row.id} to {row.recipient} ({row.channel}) is cancelled")
 
 
 @scheduler_app.command("run")

@@ -158,4 +158,4 @@ def export_json(ctx: typer.Context,
     counts = dump_json(state(ctx).db, buffer)
     write(buffer.getvalue(), path)
     if path:
-        say(f"Exported {sum(counts.values())} rows to {output}.")
+        say(f"Exported {counts.total} rows to {output}.")

@@ -150,11 +150,11 @@ def workflow_migrate(ctx: typer.Context, code: str = typer.Argument(..., help="P
         emit_json(r)
         return
     verb = "Would move" if dry_run else "Moved"
-    say(f"{verb} {r['code']} from {r['workflow']} version {r['from_version']} to version {r['to_version']} "
-        f"(phase {r['phase']}, {r['status']}).")
-    ready = "ready" if r["ready"] else "not ready: " + "; ".join(r["unmet"])
-    say(f"Next decision point {r['decision_point']}: {ready}.")
-    for note in r["notes"]:
+    say(f"{verb} {r.code} from {r.workflow} version {r.from_version} to version {r.to_version} "
+        f"(phase {r.phase}, {r.status}).")
+    ready = "ready" if r.ready else "not ready: " + "; ".join(r.unmet)
+    say(f"Next decision point {r.decision_point}: {ready}.")
+    for note in r.notes:
         say(f"Note: {note}")
 
 
@@ -177,11 +177,11 @@ def workflow_diff(ctx: typer.Context, name: str = typer.Argument(..., help="Work
 
     d = diff_versions(state(ctx).db, name=name, old=v1, new=v2)
     if json_:
-        emit_json(d["changes"])
+        emit_json(d.changes)
         return
-    n = len(d["changes"])
+    n = len(d.changes)
     where = {"database": "stored"}
-    say(f"{name} version {v1} ({where.get(d['from_source'], 'file')}) → version {v2} "
-        f"({where.get(d['to_source'], 'file')}): " + (f"{n} change{'' if n == 1 else 's'}" if n else "no differences"))
-    for c in d["changes"]:
-        out(c["text"])
+    say(f"{name} version {v1} ({where.get(d.from_source, 'file')}) → version {v2} "
+        f"({where.get(d.to_source, 'file')}): " + (f"{n} change{'' if n == 1 else 's'}" if n else "no differences"))
+    for c in d.changes:
+        out(c.text)

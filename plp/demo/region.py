@@ -110,7 +110,7 @@ def _flagged(story: Story) -> None:
     from plp.texts import Labels
 
     t = Labels("en")
-    flagged = [f for f in trust.report(story.db)["factors"] if f["flag"]]
+    flagged = [f for f in trust.report(story.db).factors if f.flag]
     story.tell(TRUST_ROUNDS[1][1], "Flagged: " + "; ".join(
-        f"{t('factor_' + f['factor']).lower()} (mean {f['mean']:.2f}, change {f['change']:+.2f})"
+        f"{t('factor_' + f.factor).lower()} (mean {f.mean:.2f}, change {f.change:+.2f})"
         for f in flagged) + ".")

@@ -9,16 +9,17 @@ demo sends no mail.
 from __future__ import annotations
 
 from plp.services.identity import acting
+from plp.services.results_ops import MoveRow
 from plp.demo.narrator import Story, day, noon, say
 
 
-def _moves(story: Story, when: str) -> list[dict]:
+def _moves(story: Story, when: str) -> list[MoveRow]:
     from plp.notify import Channels
     from plp.services.timed_apply import run
 
     quiet = Channels(smtp_url=None, mail_from="plp@localhost", webhook_url=None)
-    rows = run(story.db, now=noon(when), dry_run=False, channels=quiet).rows
-    return [r for r in rows if r["channel"] == "move" and r["status"] == "applied"]
+    rows = run(story.db, now=noon(when), dry_run=False, channels=quiet).moves
+    return [r for r in rows if r.channel == "move" and r.status == "applied"]
 
 
 def conditional_approval(story: Story) -> None:
@@ -45,7 +46,7 @@ def conditional_approval(story: Story) -> None:
                      actor=acting(db, sponsor))
     story.tell("2016-11-10", f"BP2: go, on condition that \"{condition}\" by 2017-03-01.")
     for move in _moves(story, "2017-03-02"):
-        story.tell("2017-03-02", f"The check finds the condition missed: lading is put on hold ({move['effect']}); "
+        story.tell("2017-03-02", f"The check finds the condition missed: lading is put on hold ({move.effect}); "
                                  "the sponsor, steering group and leader are told.")
     for _ in _moves(story, "2017-06-01"):
         story.tell("2017-06-01", "The hold's review date (90 days) has come: the sponsor is reminded to resume "
@@ -59,8 +60,8 @@ def benefit_review(story: Story) -> None:
     db = story.db
     say("Half a year later: the data centre's benefit follow-up.")
     for move in _moves(story, "2018-03-01"):
-        if move["kind"] == "benefit_review":
-            story.tell("2018-03-01", f"The check opens benefit review {move['item']} of vdc; the sponsor is reminded.")
+        if move.kind == "benefit_review":
+            story.tell("2018-03-01", f"The check opens benefit review {move.item} of vdc; the sponsor is reminded.")
     goal = next(g for g in projects.show_project(db, code="vdc", today=day("2018-03-01")).goals
                 if g.level == "effect")
     conditions.benefit_record(db, code="vdc", goal_id=goal.id, review=1, achieved="partly",

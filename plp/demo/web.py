@@ -25,7 +25,7 @@ def prepare(story: Story) -> None:
     anchoring.record(db, code="areal", org="Søgne", body="kommunestyre", ref="PS 77/17", date=day("2017-10-19"),
                      today=day("2017-10-19"), actor=acting(db, "Sigurd Fjeld"))
     story.tell("2017-10-19", "Søgne: kommunestyre approves (PS 77/17). BP2 of areal is ready for a decision.")
-    people = [p for p, _ in list_people(db) if p.email]
+    people = [p for p in list_people(db) if p.email]
     for p in people:
         set_password(db, person=str(p.id), password=DEMO_PASSWORD, actor=system("demo"), min_length=1)
     say(f"For the web: {len(people)} demo people with an email have the password '{DEMO_PASSWORD}'.")

@@ -18,12 +18,15 @@ import datetime as dt
 import io
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plp.errors import InvalidInput
 from plp.reports.escape import chart_label
 from plp.services.results_reports import Timeline
 from plp.texts import Labels
+
+if TYPE_CHECKING:
+    from plp.services.results_ops import TrustSummary
 
 FORMATS = {".svg": "svg", ".png": "png"}
 PHASE_COLOURS = ["#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"]
@@ -191,7 +194,7 @@ def _timeline_frame(ax: Any, lang: str) -> None:
     ax.tick_params(axis="y", length=0)
 
 
-def trust_trend(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
+def trust_trend(data: TrustSummary, *, lang: str, fmt: str) -> bytes:
     """The mean of each factor per round, with the flag line at 3."""
     import matplotlib
     from matplotlib.figure import Figure
@@ -199,7 +202,7 @@ def trust_trend(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
     from plp.services.trust import FACTORS
 
     t = Labels(lang)
-    rounds = data["rounds"]
+    rounds = data.rounds
     xs = list(range(len(rounds)))
     colours = ["#1f5a85", "#c62828", "#2e7d32", "#e08e0b", "#6a3d9a"]
     markers = ["o", "s", "^", "D", "v"]
@@ -209,10 +212,10 @@ def trust_trend(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
         ax.axhspan(1, 3, color="#fbe4e4", alpha=0.55, linewidth=0)
         ax.axhline(3, color="#c62828", linestyle="--", linewidth=1)
         ax.text(-0.35, 2.92, t("flag_line"), color="#c62828", fontsize=7.5, va="top")
-        flagged = {f["factor"] for f in data["factors"] if f["flag"]}
-        current = [r["round"] for r in rounds].index(data["round"])
+        flagged = {f.factor for f in data.factors if f.flag}
+        current = [r.round for r in rounds].index(data.round)
         for i, key in enumerate(FACTORS):
-            ys = [r["means"][key] for r in rounds]
+            ys = [r.means[key] for r in rounds]
             label = t("factor_" + key) + (" ⚠" if key in flagged else "")
             ax.plot(xs, ys, marker=markers[i], color=colours[i], linewidth=2, markersize=6, label=label)
             if key in flagged:  # a ring round the flagged factor in the reported round
@@ -220,7 +223,7 @@ def trust_trend(data: dict[str, Any], *, lang: str, fmt: str) -> bytes:
                         markeredgecolor="#c62828", markeredgewidth=1.5, linestyle="none")
             ax.annotate(f"{ys[-1]:.2f}", (xs[-1], ys[-1]), xytext=(10, 0), textcoords="offset points",
                         va="center", fontsize=7.5, color=colours[i])
-        ax.set_xticks(xs, [f"{chart_label(r['round'])}\n({t('answers').lower()}: {r['answers']})" for r in rounds])
+        ax.set_xticks(xs, [f"{chart_label(r.round)}\n({t('answers').lower()}: {r.answers})" for r in rounds])
         ax.set_xlim(-0.4, max(len(rounds) - 1, 1) + 0.4)
         ax.set_ylim(1, 5.2)
         ax.set_yticks([1, 2, 3, 4, 5])

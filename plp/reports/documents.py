@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plp.reports.escape import csv_cell
 from plp.texts import Labels
 from plp.reports.render import check_format, render
 from plp.services.results import plain
 from plp.services.results_reports import PortfolioGroup, PortfolioRow, StatusReport
+
+if TYPE_CHECKING:
+    from plp.services.results_ops import TrustSummary
 
 STATUS_FORMATS = ("md", "html", "json")
 PORTFOLIO_FORMATS = ("md", "html", "csv", "json")
@@ -75,15 +78,15 @@ def agenda(data: Any, fmt: str) -> str:
     return render("agenda", fmt, data.lang, a=data, as_of=data.date.isoformat())
 
 
-def trust_rows(data: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+def trust_rows(data: TrustSummary, lang: str) -> list[dict[str, Any]]:
     """The trust report's factors with labels and flag texts in ``lang``."""
     t = Labels(lang)
     out = []
-    for f in data["factors"]:
+    for f in data.factors:
         flags = []
-        if "fell" in f["reasons"]:
-            flags.append(t("flag_fell", n=f"{-f['change']:.2f}"))
-        if "low" in f["reasons"]:
+        if "fell" in f.reasons:
+            flags.append(t("flag_fell", n=f"{-f.change:.2f}"))
+        if "low" in f.reasons:
             flags.append(t("flag_low"))
-        out.append(dict(f, label=t("factor_" + f["factor"]), flag_text="; ".join(flags)))
+        out.append(dict(f.to_json(), label=t("factor_" + f.factor), flag_text="; ".join(flags)))
     return out

@@ -19,6 +19,7 @@ from plp.errors import AlreadyExists, InvalidInput, NotAllowed
 from plp.models import Person, Setting
 from plp.services.common import clean_text, find_person, get_person
 from plp.services.directory import check_person
+from plp.services.results_ops import PersonRef
 
 _ROLE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_$-.")
 
@@ -67,7 +68,7 @@ def _grant_written(uow: UnitOfWork, p: Person, on: bool = True) -> None:
     uow.event("admin_granted" if on else "admin_revoked", {"person": p.name, "person_id": p.id})
 
 
-def set_login(db: Database, *, person: str, db_role: str | None, actor: Actor) -> Person:
+def set_login(db: Database, *, person: str, db_role: str | None, actor: Actor) -> PersonRef:
     """Link ``person`` to a PostgreSQL login role (None: remove the link)."""
     if db_role is not None:
         clean_text(db_role, "database role", max_len=63)
@@ -87,10 +88,10 @@ def set_login(db: Database, *, person: str, db_role: str | None, actor: Actor) -
         uow.event("person_login_set" if db_role else "person_login_cleared",
                   {"person": p.name, "person_id": p.id, "db_role": db_role})
         uow.commit()
-        return p
+        return PersonRef(id=p.id, name=p.name)
 
 
-def initialise(db: Database, *, admin: str | None = None, admin_email: str | None = None) -> Person | None:
+def initialise(db: Database, *, admin: str | None = None, admin_email: str | None = None) -> PersonRef | None:
     """What ``plp init`` sets up after the schema: require-identity on a new PostgreSQL
     database, and the first administrator. Returns the administrator, if one was named."""
     new_server = db.created_schema and not db.is_sqlite
@@ -108,7 +109,7 @@ def initialise(db: Database, *, admin: str | None = None, admin_email: str | Non
             uow.session.merge(Setting(key=permissions.REQUIRE_IDENTITY, value="true"))
             uow.event("setting_changed", {"key": permissions.REQUIRE_IDENTITY, "from": "false", "to": "true"})
         uow.commit()
-        return person
+        return PersonRef(id=person.id, name=person.name) if person is not None else None
 
 
 def _find_first_admin(uow: UnitOfWork, ref: str, email: str | None) -> Person | None:

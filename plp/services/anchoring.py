@@ -9,6 +9,7 @@ from plp.actor import Actor
 from plp.db import Database
 from plp.errors import InvalidInput
 from plp.models import Anchoring
+from plp.services.results import AnchoringView
 from plp.services.common import (
     commit_change,
     _short,
@@ -68,7 +69,7 @@ def check_anchoring(body: str, kind: str | None, outcome: str, ref: str) -> tupl
 
 def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.date, today: dt.date,
            outcome: str = "approved", kind: str | None = None, valid_until: dt.date | None = None,
-           actor: Actor, if_version: int | None = None) -> Anchoring:
+           actor: Actor, if_version: int | None = None) -> AnchoringView:
     """Record an owner's formal decision on the project.
 
     The kind follows from the body (a council or committee is political, the chief
@@ -100,4 +101,5 @@ def record(db: Database, *, code: str, org: str, body: str, ref: str, date: dt.d
                                          "kind": expected, "ref": ref, "date": date.isoformat(), "outcome": outcome,
                                          **({"valid_until": valid_until.isoformat()} if valid_until else {})}, p.id)
         commit_change(uow, p)
-        return a
+        return AnchoringView(org=o.name, body=body_key, ref=ref, date=date, outcome=outcome, kind=expected,
+                             valid_until=valid_until)

@@ -16,6 +16,7 @@ These are written in the decision's own transaction (see services/decisions.py).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -28,6 +29,7 @@ from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, NotFound
 from plp.models import BenefitReview, Condition, Goal, Project
 from plp.services.common import check_version, choose, clean_text, get_project, not_after_today
+from plp.services.results_ops import BenefitAnswer, BenefitRecorded, BenefitReviewView, ConditionView
 from plp.workflow import DecisionPoint, Workflow
 
 ACHIEVED = ("yes", "partly", "no")
@@ -101,7 +103,7 @@ def after_decision(uow: UnitOfWork, project: Project, wf: Workflow, dp: Decision
 
 def condition_met(db: Database, *, code: str, condition_id: int, today: dt.date, on: dt.date | None = None,
                   if_version: int | None = None,
-                  note: str | None = None, actor: Actor) -> Condition:
+                  note: str | None = None, actor: Actor) -> ConditionView:
     """Mark a condition met (an open one, or a missed one met late: that resumes nothing)."""
     clean_text(note, "note", multiline=True, max_len=5000, required=False)
     day = not_after_today(on or today, today, "date")
@@ -124,8 +126,8 @@ def condition_met(db: Database, *, code: str, condition_id: int, today: dt.date,
         uow.event("condition_met", {"condition_id": c.id, "text": c.text, "due": c.due.isoformat(),
                                     "met_on": day.isoformat(), "note": note, "was": was}, p.id)
         uow.commit()
-        c.status, c.met_on, c.note = "met", day, note
-        return c
+        return dataclasses.replace(condition_view(c, p.code, today), status="met", met_on=day, note=note,
+                                   overdue=False)
 
 
 def conditions_of(uow: UnitOfWork, project_ids: list[int] | None = None) -> list[Condition]:
@@ -135,20 +137,24 @@ def conditions_of(uow: UnitOfWork, project_ids: list[int] | None = None) -> list
     return list(uow.session.exec(q).all())
 
 
+def condition_view(c: Condition, code: str, today: dt.date) -> ConditionView:
+    return ConditionView(id=c.id, project=code, decision_point=c.decision_point, text=c.text, due=c.due,
+                         status=c.status, met_on=c.met_on, note=c.note, overdue=c.status == "open" and c.due < today)
+
+
 def condition_dict(c: Condition, code: str, today: dt.date) -> dict[str, Any]:
-    return {"id": c.id, "project": code, "decision_point": c.decision_point, "text": c.text,
-            "due": c.due.isoformat(), "status": c.status, "met_on": c.met_on.isoformat() if c.met_on else None,
-            "note": c.note, "overdue": c.status == "open" and c.due < today}
+    """:func:`condition_view` as JSON, for the reports that still embed plain data."""
+    return condition_view(c, code, today).to_json()
 
 
-def list_conditions(db: Database, *, code: str | None, today: dt.date) -> list[dict[str, Any]]:
+def list_conditions(db: Database, *, code: str | None, today: dt.date) -> list[ConditionView]:
     with db.unit() as uow:
         if code:
             p = get_project(uow, code)
-            return [condition_dict(c, p.code, today) for c in conditions_of(uow, [p.id])]
+            return [condition_view(c, p.code, today) for c in conditions_of(uow, [p.id])]
         codes = dict(uow.session.exec(select(Project.id, Project.code)).all())
-        rows = [condition_dict(c, codes[c.project_id], today) for c in conditions_of(uow)]
-        return sorted(rows, key=lambda r: (r["project"], r["due"], r["id"]))
+        rows = [condition_view(c, codes[c.project_id], today) for c in conditions_of(uow)]
+        return sorted(rows, key=lambda r: (r.project, r.due, r.id))
 
 
 # ------------------------------------------------------------------ benefits
@@ -156,7 +162,7 @@ def list_conditions(db: Database, *, code: str | None, today: dt.date) -> list[d
 
 def benefit_record(db: Database, *, code: str, goal_id: int, review: int, achieved: str, value: str,
                    if_version: int | None = None,
-                   today: dt.date, actor: Actor) -> dict[str, Any]:
+                   today: dt.date, actor: Actor) -> BenefitRecorded:
     """Record the answer of one benefit review for one effect goal; the last one closes the follow-up."""
     choose(achieved, ACHIEVED, "answer to --achieved")
     clean_text(value, "value", multiline=True, max_len=2000)
@@ -187,31 +193,43 @@ def benefit_record(db: Database, *, code: str, goal_id: int, review: int, achiev
         if closes:
             uow.event("benefit_follow_up_closed", {"reviews": last}, p.id)
         uow.commit()
-        return {"project": p.code, "goal_id": goal_id, "review": review, "achieved": achieved, "closed": closes}
+        return BenefitRecorded(project=p.code, goal_id=goal_id, review=review, achieved=achieved, closed=closes)
 
 
-def benefits_of(uow: UnitOfWork, project: Project) -> list[dict[str, Any]]:
+def benefit_reviews_of(uow: UnitOfWork, project: Project) -> list[BenefitReviewView]:
     """The benefit reviews of a project, per review, with each effect goal's answer."""
     rows = uow.session.exec(select(BenefitReview, Goal.text).join(Goal, Goal.id == BenefitReview.goal_id)
                             .where(BenefitReview.project_id == project.id)
                             .order_by(BenefitReview.review, BenefitReview.goal_id)).all()
-    out: dict[int, dict[str, Any]] = {}
+    by_review: dict[int, list[tuple[BenefitReview, str]]] = {}
     for r, text in rows:
-        rev = out.setdefault(r.review, {"review": r.review, "after": r.after, "due": r.due.isoformat(),
-                                        "opened": r.opened_at is not None, "goals": []})
-        rev["goals"].append({"goal_id": r.goal_id, "goal": text, "achieved": r.achieved, "value": r.value,
-                             "recorded_on": r.recorded_on.isoformat() if r.recorded_on else None})
-    for rev in out.values():
-        rev["done"] = all(g["achieved"] is not None for g in rev["goals"])
-    return list(out.values())
+        by_review.setdefault(r.review, []).append((r, text))
+    out = []
+    for n, items in by_review.items():
+        first = items[0][0]
+        goals = [BenefitAnswer(goal_id=r.goal_id, goal=text, achieved=r.achieved, value=r.value,
+                               recorded_on=r.recorded_on) for r, text in items]
+        out.append(BenefitReviewView(review=n, after=first.after, due=first.due, opened=first.opened_at is not None,
+                                     goals=goals, done=all(g.achieved is not None for g in goals)))
+    return out
 
 
-def benefit_status(project: Project, reviews: list[dict[str, Any]], today: dt.date) -> str | None:
-    """One word for lists: None (no follow-up), closed, due (a review waits for answers), open."""
+def benefits_of(uow: UnitOfWork, project: Project) -> list[dict[str, Any]]:
+    """:func:`benefit_reviews_of` as JSON, for the reports that still embed plain data."""
+    return [r.to_json() for r in benefit_reviews_of(uow, project)]
+
+
+def benefit_status(project: Project, reviews: list[BenefitReviewView] | list[dict[str, Any]],
+                   today: dt.date) -> str | None:
+    """One word for lists: None (no follow-up), closed, due (a review waits for answers), open.
+
+    ``reviews`` are typed, or (from the reports not converted yet) their JSON.
+    """
     if project.follow_up is None:
         return None
     if project.follow_up == "closed":
         return "closed"
-    if any(not r["done"] and r["due"] <= today.isoformat() for r in reviews):
+    plain = [r.to_json() if isinstance(r, BenefitReviewView) else r for r in reviews]
+    if any(not r["done"] and r["due"] <= today.isoformat() for r in plain):
         return "due"
     return "open"

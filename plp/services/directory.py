@@ -11,6 +11,7 @@ from plp.db import Database
 from plp.errors import AlreadyExists, InvalidInput
 from plp.models import Org, Person
 from plp.services.common import choose, clean_text, get_org
+from plp.services.results_ops import OrgRef, PersonRef, PersonRow
 
 ORG_KINDS = ("municipality", "county", "company", "other")
 LANGS = ("nn", "nb", "en")
@@ -22,7 +23,7 @@ def check_org(name: str, kind: str) -> None:
     choose(kind, ORG_KINDS, "organisation kind")
 
 
-def add_org(db: Database, *, name: str, kind: str = "municipality", actor: Actor) -> Org:
+def add_org(db: Database, *, name: str, kind: str = "municipality", actor: Actor) -> OrgRef:
     check_org(name, kind)
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
@@ -34,12 +35,12 @@ def add_org(db: Database, *, name: str, kind: str = "municipality", actor: Actor
         uow.flush()
         uow.event("org_added", {"org": name, "kind": kind})
         uow.commit()
-        return org
+        return OrgRef(id=org.id, name=name, kind=kind)
 
 
-def list_orgs(db: Database) -> list[Org]:
+def list_orgs(db: Database) -> list[OrgRef]:
     with db.unit() as uow:
-        return list(uow.session.exec(select(Org).order_by(Org.name)).all())
+        return [OrgRef(id=o.id, name=o.name, kind=o.kind) for o in uow.session.exec(select(Org).order_by(Org.name))]
 
 
 def check_person(name: str, email: str | None, phone: str | None, lang: str | None) -> None:
@@ -57,7 +58,7 @@ def check_person(name: str, email: str | None, phone: str | None, lang: str | No
 
 
 def add_person(db: Database, *, name: str, email: str | None = None, phone: str | None = None,
-               org: str | None = None, lang: str | None = None, actor: Actor) -> Person:
+               org: str | None = None, lang: str | None = None, actor: Actor) -> PersonRef:
     check_person(name, email, phone, lang)
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
@@ -74,11 +75,12 @@ def add_person(db: Database, *, name: str, email: str | None = None, phone: str 
         uow.flush()
         uow.event("person_added", {"person": name, "email": email, "org": org_row.name if org_row else None})
         uow.commit()
-        return person
+        return PersonRef(id=person.id, name=name)
 
 
-def list_people(db: Database) -> list[tuple[Person, Org | None]]:
+def list_people(db: Database) -> list[PersonRow]:
     with db.unit() as uow:
         rows = uow.session.exec(select(Person, Org).join(Org, Org.id == Person.org_id, isouter=True)
                                 .order_by(Person.name, Person.id)).all()
-        return [(p, o) for p, o in rows]
+        return [PersonRow(id=p.id, name=p.name, email=p.email, phone=p.phone, org=o.name if o else None, lang=p.lang)
+                for p, o in rows]

@@ -37,8 +37,6 @@ project can become ready or stop being ready (``ready_since`` follows).
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel import select
 
 from plp import permissions
@@ -49,6 +47,7 @@ from plp.errors import InvalidInput, InvalidTransition
 from plp.models import Decision, Milestone, Project
 from plp.services import workflows as wfservice
 from plp.services.common import check_version, commit_change, ensure_open, facts_of, get_project, workflow_of
+from plp.services.results_ops import MigrationResult
 from plp.workflow import Workflow
 
 
@@ -62,7 +61,7 @@ def _check_newer(p: Project, current: Workflow, to_version: int) -> None:
 
 
 def migrate_project(db: Database, *, code: str, to_version: int, actor: Actor,
-                    dry_run: bool = False, if_version: int | None = None) -> dict[str, Any]:
+                    dry_run: bool = False, if_version: int | None = None) -> MigrationResult:
     """Move project ``code`` to version ``to_version`` of its workflow, or refuse clearly.
 
     The version comes from the database when some project already uses it, else
@@ -91,15 +90,15 @@ def migrate_project(db: Database, *, code: str, to_version: int, actor: Actor,
         undefined_roles = sorted({role for role in facts.roles if role not in target.roles})
         notes = _notes(target, facts, orphan_ticks, undefined_roles, before, after)
         notes += _time_rule_notes(uow, p, current, target)
-        result = {
-            "code": p.code, "workflow": current.name, "from_version": current.version, "to_version": to_version,
-            "phase": p.phase, "status": p.status,
-            "decision_point_before": before.decision_point.key, "decision_point": after.decision_point.key,
-            "ready_before": before.ready, "ready": after.ready,
-            "unmet": [c.detail for c in after.unmet],
-            "kept_checklist_items": orphan_ticks, "undefined_roles": undefined_roles,
-            "source": str(path) if path else "database", "notes": notes, "dry_run": dry_run,
-        }
+        result = MigrationResult(
+            code=p.code, workflow=current.name, from_version=current.version, to_version=to_version,
+            phase=p.phase, status=p.status,
+            decision_point_before=before.decision_point.key, decision_point=after.decision_point.key,
+            ready_before=before.ready, ready=after.ready,
+            unmet=[c.detail for c in after.unmet],
+            kept_checklist_items=orphan_ticks, undefined_roles=undefined_roles,
+            source=str(path) if path else "database", notes=notes, dry_run=dry_run,
+        )
         if dry_run:
             return result
         if row is not None:

@@ -14,6 +14,7 @@ from plp.models import Milestone, Person, Project
 from plp.services.common import check_version, commit_change, choose, clean_text, ensure_open, get_person, get_project, not_after_today, workflow_of
 from plp.services.projects import milestone_view
 from plp.services.results import MilestoneRow
+from plp.services.results_ops import MilestoneSaved
 
 
 def check_milestone(title: str) -> None:
@@ -23,7 +24,7 @@ def check_milestone(title: str) -> None:
 
 def add_milestone(db: Database, *, code: str, title: str, due: dt.date, responsible: str,
                   if_version: int | None = None,
-                  phase: str | None = None, actor: Actor) -> Milestone:
+                  phase: str | None = None, actor: Actor) -> MilestoneSaved:
     """Add a milestone; it belongs to the project's current phase unless ``phase`` is given."""
     check_milestone(title)
     with db.unit(actor) as uow:
@@ -41,11 +42,12 @@ def add_milestone(db: Database, *, code: str, title: str, due: dt.date, responsi
         uow.event("milestone_added", {"milestone_id": m.id, "title": title, "due": due.isoformat(),
                                       "responsible": who.name, "responsible_id": who.id, "phase": ms_phase}, p.id)
         commit_change(uow, p)
-        return m
+        return MilestoneSaved(id=m.id, project=p.code, title=title, due=due, done_on=None, responsible=who.name,
+                              phase=ms_phase)
 
 
 def complete_milestone(db: Database, *, code: str, milestone_id: int, on: dt.date, today: dt.date,
-                       actor: Actor, if_version: int | None = None) -> Milestone:
+                       actor: Actor, if_version: int | None = None) -> MilestoneSaved:
     not_after_today(on, today, "completion date")
     with db.unit(actor) as uow:
         p = get_project(uow, code)
@@ -61,8 +63,10 @@ def complete_milestone(db: Database, *, code: str, milestone_id: int, on: dt.dat
         m.done_on = on
         uow.add(m)
         uow.event("milestone_done", {"milestone_id": m.id, "title": m.title, "done_on": on.isoformat()}, p.id)
+        saved = MilestoneSaved(id=m.id, project=p.code, title=m.title, due=m.due, done_on=on,
+                               responsible=uow.session.get(Person, m.responsible_id).name, phase=m.phase)
         commit_change(uow, p)
-        return m
+        return saved
 
 
 def list_milestones(db: Database, *, code: str | None, overdue: bool, today: dt.date) -> list[MilestoneRow]:

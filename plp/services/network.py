@@ -37,6 +37,7 @@ from plp.services.common import clean_text, facts_of, names_of, not_after_today,
 from plp.services import timed_report
 from plp.services.plans import measure_rows
 from plp.services.results import Result
+from plp.services.results_ops import MeetingView
 
 WINDOW = dt.timedelta(weeks=6)
 STALE = dt.timedelta(days=90)
@@ -49,7 +50,7 @@ def check_meeting(note: str | None) -> None:
 
 
 def record_meeting(db: Database, *, date: dt.date, today: dt.date, attendees: list[str] | None = None,
-                   note: str | None = None, now: dt.datetime, actor: Actor) -> NetworkMeeting:
+                   note: str | None = None, now: dt.datetime, actor: Actor) -> MeetingView:
     """Record a meeting of the business network that has taken place."""
     not_after_today(date, today, "meeting date")
     check_meeting(note)
@@ -66,13 +67,16 @@ def record_meeting(db: Database, *, date: dt.date, today: dt.date, attendees: li
         uow.event("network_meeting_recorded", {"meeting_id": meeting.id, "date": date.isoformat(),
                                                "attendees": present, "note": note})
         uow.commit()
-        return meeting
+        return meeting_view(meeting)
 
 
-def list_meetings(db: Database) -> list[dict[str, Any]]:
+def meeting_view(m: NetworkMeeting) -> MeetingView:
+    return MeetingView(id=m.id, date=m.date, attendees=json.loads(m.attendees), note=m.note)
+
+
+def list_meetings(db: Database) -> list[MeetingView]:
     with db.unit() as uow:
-        return [{"id": m.id, "date": m.date.isoformat(), "attendees": json.loads(m.attendees), "note": m.note}
-                for m in uow.session.exec(select(NetworkMeeting).order_by(NetworkMeeting.date)).all()]
+        return [meeting_view(m) for m in uow.session.exec(select(NetworkMeeting).order_by(NetworkMeeting.date)).all()]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -162,6 +166,21 @@ class Agenda(Result):
     municipalities: list[AgendaSection]
 
 
+@dataclasses.dataclass
+class _Items:
+    """One municipality's items while the agenda is drafted (its :class:`AgendaSection` to be)."""
+
+    decisions: list[AgendaDecision] = dataclasses.field(default_factory=list)
+    gates: list[AgendaGate] = dataclasses.field(default_factory=list)
+    overdue: list[OverduePerson] = dataclasses.field(default_factory=list)
+    measures: list[StaleMeasure] = dataclasses.field(default_factory=list)
+    deadlines: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+    def section(self, org: str) -> AgendaSection:
+        items = vars(self)
+        return AgendaSection(org=org, **items, empty=not any(items.values()))
+
+
 class _Draft:
     """What the agenda's parts share while it is drafted: the rows read once, and the sections."""
 
@@ -173,11 +192,10 @@ class _Draft:
         self.projects = {p.id: p for p in s.exec(select(Project)).all()}
         self.lead = {po.project_id: self.orgs[po.org_id].name
                      for po in s.exec(select(ProjectOwner).where(ProjectOwner.lead.is_(True))).all()}
-        self.sections: dict[str, dict[str, list]] = {}
+        self.sections: dict[str, _Items] = {}
 
-    def section(self, org: str | None) -> dict[str, list]:
-        return self.sections.setdefault(org or self.t("no_org"), {"decisions": [], "gates": [], "overdue": [],
-                                                                  "measures": [], "deadlines": []})
+    def section(self, org: str | None) -> _Items:
+        return self.sections.setdefault(org or self.t("no_org"), _Items())
 
     def lead_of(self, p: Project) -> str | None:
         return self.lead.get(p.id)
@@ -197,13 +215,13 @@ def agenda(db: Database, *, now: dt.datetime, lang: str) -> Agenda:
         _overdue(draft)
         _stale_measures(draft, now)
         for org, item in timed_report.agenda_items(uow, draft.projects, draft.lead, today, horizon, draft.t):
-            draft.section(org)["deadlines"].append(item)
+            draft.section(org).deadlines.append(item)
         for o in draft.orgs.values():  # every municipality gets its slot on the agenda
             if o.kind in ("municipality", "county"):
                 draft.section(o.name)
         met = LastMeeting(date=last.date, attendees=json.loads(last.attendees), note=last.note) if last else None
     return Agenda(date=today, lang=lang, last_meeting=met, decisions_since=since, window_until=horizon,
-                  municipalities=[AgendaSection(org=name, **items, empty=not any(items.values()))
+                  municipalities=[items.section(name)
                                   for name, items in sorted(draft.sections.items(), key=lambda kv: kv[0].lower())])
 
 
@@ -215,7 +233,7 @@ def _decisions(draft: _Draft, since: dt.date) -> None:
         p = draft.projects[d.project_id]
         wf = workflow_of(draft.uow, p)
         dp = next((x for x in wf.decision_points if x.key == d.decision_point), None)
-        draft.section(draft.lead_of(p))["decisions"].append(AgendaDecision(
+        draft.section(draft.lead_of(p)).decisions.append(AgendaDecision(
             project=p.code, name=p.name, decision_point=d.decision_point,
             label=dp.labels.get(lang) if dp else d.decision_point, outcome=d.outcome,
             outcome_label=wf.outcomes[d.outcome].get(lang), date=d.date, by=draft.people[d.by_id].name,
@@ -238,9 +256,9 @@ def _gates(draft: _Draft, horizon: dt.date) -> None:
                           status_label=wf.statuses[p.status].get(lang),
                           missing=[c["detail"] for c in said if not c["met"]], anchoring_from=None)
         owner = draft.lead_of(p) or draft.t("no_org")
-        draft.section(owner)["gates"].append(item)
+        draft.section(owner).gates.append(item)
         for org in sorted({o for c in said for o in c["missing_orgs"]} - {owner}):
-            draft.section(org)["gates"].append(dataclasses.replace(item, anchoring_from=org))
+            draft.section(org).gates.append(dataclasses.replace(item, anchoring_from=org))
 
 
 def _overdue(draft: _Draft) -> None:
@@ -258,7 +276,7 @@ def _overdue(draft: _Draft) -> None:
         by_person.setdefault((org, who.name), []).append(OverdueMilestone(
             id=m.id, project=p.code, title=m.title, due=m.due, days_overdue=(today - m.due).days))
     for (org, name), items in sorted(by_person.items()):
-        draft.section(org)["overdue"].append(OverduePerson(person=name, milestones=items))
+        draft.section(org).overdue.append(OverduePerson(person=name, milestones=items))
 
 
 def _stale_measures(draft: _Draft, now: dt.datetime) -> None:
@@ -266,7 +284,7 @@ def _stale_measures(draft: _Draft, now: dt.datetime) -> None:
     for r in measure_rows(draft.uow):
         if r["status"] in OPEN_MEASURES and r["changed_at"] <= now - STALE:
             changed = r["changed_at"].astimezone(local_tz()).date()
-            draft.section(r["responsible"])["measures"].append(StaleMeasure(
+            draft.section(r["responsible"]).measures.append(StaleMeasure(
                 id=r["id"], plan=r["plan"], title=r["title"], status=r["status"],
                 status_label=draft.t("measure_" + r["status"]), last_changed=changed,
                 days=(draft.today - changed).days, projects=r["projects"]))

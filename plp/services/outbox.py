@@ -31,6 +31,7 @@ from plp.errors import ConcurrentChange, InvalidInput, NotFound, PlpError
 from plp.models import OutboxMessage, Project, Reminder
 from plp.notify import Channels, DeliveryError, one_line
 from plp.reminders import DueReminder, Planned, Recipient, compose, plan
+from plp.services.results_ops import OutboxChange, OutboxRow
 from plp.sqlfuncs import insert_ignore
 from plp.texts import message_lang
 
@@ -205,7 +206,7 @@ def _attempt(db: Database, sender: _Sender, msg: OutboxMessage, rem: Reminder, c
 # ----------------------------------------------------------------- the operator
 
 
-def outbox(db: Database, *, include_sent: bool = False, channels: Channels | None = None) -> list[dict[str, Any]]:
+def outbox(db: Database, *, include_sent: bool = False, channels: Channels | None = None) -> list[OutboxRow]:
     """The outbox rows (without sent and cancelled ones unless ``include_sent``), secrets redacted."""
     channels = channels or Channels.from_env()
     with db.unit() as uow:
@@ -213,16 +214,16 @@ def outbox(db: Database, *, include_sent: bool = False, channels: Channels | Non
              .join(Project, Project.id == Reminder.project_id).order_by(OutboxMessage.id))
         if not include_sent:
             q = q.where(OutboxMessage.status.in_(WAITING))
-        return [{"id": m.id, "kind": r.kind, "project": code, "item": r.item, "step": r.step, "recipient": m.recipient,
-                 "channel": m.channel, "address": channels.redact(m.address), "status": m.status,
-                 "attempts": m.attempts, "next_attempt_at": m.next_attempt_at,
-                 "last_error": channels.redact(m.last_error) if m.last_error else None, "subject": m.subject,
-                 "sent_at": m.sent_at}
+        return [OutboxRow(id=m.id, kind=r.kind, project=code, item=r.item, step=r.step, recipient=m.recipient,
+                          channel=m.channel, address=channels.redact(m.address), status=m.status,
+                          attempts=m.attempts, next_attempt_at=m.next_attempt_at,
+                          last_error=channels.redact(m.last_error) if m.last_error else None, subject=m.subject,
+                          sent_at=m.sent_at)
                 for m, r, code in uow.session.execute(q).all()]
 
 
 def _change(db: Database, message_id: int, actor: Actor, kind: str,
-            decide: Callable[[OutboxMessage], dict[str, Any]]) -> dict[str, Any]:
+            decide: Callable[[OutboxMessage], dict[str, Any]]) -> OutboxChange:
     """Read one message, let ``decide`` refuse or name the new values, write them with the event."""
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
@@ -245,11 +246,11 @@ def _change(db: Database, message_id: int, actor: Actor, kind: str,
                          "recipient": msg.recipient, "channel": msg.channel, "status_before": msg.status},
                   project_id=rem.project_id)
         uow.commit()
-        return {"id": msg.id, "status": values.get("status", msg.status), "attempts": msg.attempts,
-                "recipient": msg.recipient, "channel": msg.channel}
+        return OutboxChange(id=msg.id, status=values.get("status", msg.status), attempts=msg.attempts,
+                            recipient=msg.recipient, channel=msg.channel)
 
 
-def retry(db: Database, *, message_id: int, now: dt.datetime, actor: Actor) -> dict[str, Any]:
+def retry(db: Database, *, message_id: int, now: dt.datetime, actor: Actor) -> OutboxChange:
     """Make a waiting, failed or cancelled message due at ``now``; its attempts are kept."""
     def decide(msg: OutboxMessage) -> dict[str, Any]:
         if msg.status == "sent":
@@ -260,7 +261,7 @@ def retry(db: Database, *, message_id: int, now: dt.datetime, actor: Actor) -> d
     return _change(db, message_id, actor, "outbox_retried", decide)
 
 
-def cancel(db: Database, *, message_id: int, actor: Actor) -> dict[str, Any]:
+def cancel(db: Database, *, message_id: int, actor: Actor) -> OutboxChange:
     """Stop delivering a message that has not been sent; it stays in the outbox as cancelled."""
     def decide(msg: OutboxMessage) -> dict[str, Any]:
         if msg.status == "sent":

@@ -25,6 +25,7 @@ from plp.db import Database, UnitOfWork
 from plp.errors import AlreadyExists, ConcurrentChange, InvalidInput, InvalidTransition, NotFound
 from plp.models import Measure, MeasureProject, MeasureSupport, Org, Plan, Project
 from plp.services.common import _short, check_code, choose, clean_text, get_org, get_project
+from plp.services.results_ops import MeasureLinked, MeasureRef, PlanRef, PlanRow
 
 MEASURE_STATUSES = ("not_started", "in_progress", "done", "dropped")
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
@@ -83,7 +84,7 @@ def check_measure(title: str, status: str, note: str | None) -> None:
 
 
 def add_plan(db: Database, *, code: str, title: str, period: str | None = None, now: dt.datetime,
-             actor: Actor) -> Plan:
+             actor: Actor) -> PlanRef:
     check_plan(code, title)
     first, last = parse_period(period)
     with db.unit(actor) as uow:
@@ -97,19 +98,19 @@ def add_plan(db: Database, *, code: str, title: str, period: str | None = None, 
         uow.event("plan_added", {"plan_id": plan.id, "plan": code, "title": title,
                                  "period": period_text(first, last)})
         uow.commit()
-        return plan
+        return PlanRef(id=plan.id, code=code, title=title)
 
 
-def list_plans(db: Database) -> list[dict[str, Any]]:
+def list_plans(db: Database) -> list[PlanRow]:
     with db.unit() as uow:
         counts = dict(uow.session.exec(select(Measure.plan_id, func.count(Measure.id)).group_by(Measure.plan_id)).all())
-        return [{"id": p.id, "code": p.code, "title": p.title, "period": period_text(p.period_start, p.period_end),
-                 "measures": counts.get(p.id, 0)}
+        return [PlanRow(id=p.id, code=p.code, title=p.title, period=period_text(p.period_start, p.period_end),
+                        measures=counts.get(p.id, 0))
                 for p in uow.session.exec(select(Plan).order_by(Plan.code)).all()]
 
 
 def add_measure(db: Database, *, plan: str, title: str, responsible: str, supporting: list[str] | None = None,
-                now: dt.datetime, actor: Actor) -> Measure:
+                now: dt.datetime, actor: Actor) -> MeasureRef:
     """Add a joint measure with its responsible municipality and the supporting ones."""
     clean_text(title, "measure title", max_len=300)
     with db.unit(actor) as uow:
@@ -133,7 +134,11 @@ def add_measure(db: Database, *, plan: str, title: str, responsible: str, suppor
         uow.event("measure_added", {"measure_id": measure.id, "plan": plan_row.code, "plan_id": plan_row.id,
                                     "title": title, "responsible": lead.name, "responsible_org_id": lead.id, "supporting": [h.name for h in helpers]})
         uow.commit()
-        return measure
+        return measure_ref(measure)
+
+
+def measure_ref(m: Measure) -> MeasureRef:
+    return MeasureRef(id=m.id, title=m.title, status=m.status, version=m.version)
 
 
 def check_measure_version(measure: Measure, if_version: int | None) -> None:
@@ -160,7 +165,7 @@ def _touch(uow: UnitOfWork, measure: Measure, now: dt.datetime, **changes: Any) 
 
 
 def link_measure(db: Database, *, measure: str, project: str, now: dt.datetime, actor: Actor,
-                 if_version: int | None = None) -> tuple[Measure, Project]:
+                 if_version: int | None = None) -> MeasureLinked:
     """Link a project to the joint measure it carries out; ``if_version`` is the measure's version read."""
     with db.unit(actor) as uow:
         permissions.require_identity(uow)
@@ -174,12 +179,12 @@ def link_measure(db: Database, *, measure: str, project: str, now: dt.datetime, 
         uow.add(MeasureProject(measure_id=m.id, project_id=p.id))
         uow.event("measure_linked", {"measure_id": m.id, "title": m.title, "project": p.code})
         uow.commit()
-        return m, p
+        return MeasureLinked(measure=measure_ref(m), project=p.code)
 
 
 def set_measure_status(db: Database, *, measure: str, status: str, note: str | None = None, now: dt.datetime,
                        if_version: int | None = None,
-                       actor: Actor) -> Measure:
+                       actor: Actor) -> MeasureRef:
     choose(status, MEASURE_STATUSES, "measure status")
     clean_text(note, "note", multiline=True, max_len=5000, required=False)
     with db.unit(actor) as uow:
@@ -193,7 +198,7 @@ def set_measure_status(db: Database, *, measure: str, status: str, note: str | N
         uow.event("measure_status", {"measure_id": m.id, "title": m.title, "from": before, "status": status,
                                      "note": note})
         uow.commit()
-        return m
+        return measure_ref(m)
 
 
 def measure_rows(uow: UnitOfWork, *, measure_ids: list[int] | None = None) -> list[dict[str, Any]]:

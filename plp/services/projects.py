@@ -39,6 +39,7 @@ from plp.services.results import (
     ProjectView,
     RoleHolder,
 )
+from plp.services.results_ops import TimeRules
 from plp.services.common import (
     commit_change,
     check_code,
@@ -72,7 +73,7 @@ def check_project(code: str, name: str) -> None:
 
 
 def create_project(db: Database, *, code: str, name: str, workflow: str, owners: list[str],
-                   phase: str | None = None, actor: Actor) -> Project:
+                   phase: str | None = None, actor: Actor) -> ProjectRow:
     """Create a project on the current version of ``workflow``.
 
     The first owner is the lead (the applicant municipality) and is an A-owner
@@ -108,7 +109,8 @@ def create_project(db: Database, *, code: str, name: str, workflow: str, owners:
             "owners": [{"org": o.name, "grade": g} for o, g in orgs], "created_by_id": uow.actor_person_id,
         }, project.id)
         commit_change(uow, project)
-        return project
+        return ProjectRow(code=code, name=name, workflow=wf.name, workflow_version=wf.version, phase=start,
+                          status="active")
 
 
 def list_projects(db: Database, *, phase: str | None = None, status: str | None = None) -> list[ProjectRow]:
@@ -156,23 +158,23 @@ def show_project(db: Database, *, code: str, today: dt.date) -> ProjectView:
                                     to_phase=d.to_phase, attendees=json.loads(d.attendees)) for d in decisions],
             anchoring=[AnchoringView(org=org.name, body=a.body, ref=a.ref, date=a.date, outcome=a.outcome,
                                      kind=a.kind, valid_until=a.valid_until) for a, org in anchoring],
-            **time_rules_of(uow, p, today),
+            **vars(time_rules_of(uow, p, today)),
         )
 
 
-def time_rules_of(uow: Any, p: Project, today: dt.date) -> dict[str, Any]:
+def time_rules_of(uow: Any, p: Project, today: dt.date) -> TimeRules:
     """What the time rules add to ``project show``: conditions, the hold, benefit follow-up."""
     from plp.services import conditions as timed_rules
 
-    reviews = timed_rules.benefits_of(uow, p)
-    return {
-        "conditions": [timed_rules.condition_dict(c, p.code, today) for c in timed_rules.conditions_of(uow, [p.id])],
-        "hold": hold_of(p),
-        "dormant": p.status == "on_hold" and p.dormant_since is not None,
-        "follow_up": p.follow_up,
-        "benefit_status": timed_rules.benefit_status(p, reviews, today),
-        "benefit_reviews": reviews,
-    }
+    reviews = timed_rules.benefit_reviews_of(uow, p)
+    return TimeRules(
+        conditions=[timed_rules.condition_view(c, p.code, today) for c in timed_rules.conditions_of(uow, [p.id])],
+        hold=hold_of(p),
+        dormant=p.status == "on_hold" and p.dormant_since is not None,
+        follow_up=p.follow_up,
+        benefit_status=timed_rules.benefit_status(p, reviews, today),
+        benefit_reviews=reviews,
+    )
 
 
 def hold_of(p: Project) -> Hold | None:
@@ -182,7 +184,7 @@ def hold_of(p: Project) -> Hold | None:
 
 
 def hold_dict(p: Project) -> dict[str, Any] | None:
-    """The hold as JSON-ready data (gate status and the reports embed it so)."""
+    """:func:`hold_of` as JSON, for gate status and the reports that still embed plain data."""
     hold = hold_of(p)
     return hold.to_json() if hold else None
 

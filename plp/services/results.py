@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from plp.services.results_ops import BenefitReviewView, ConditionView
 
 
 def internal() -> Any:
@@ -164,13 +167,13 @@ class ProjectView(Result):
     milestones: list[MilestoneView]
     decisions: list[DecisionView]
     anchoring: list[AnchoringView]
-    # What the time rules add (plp/services/conditions.py shapes the two lists).
-    conditions: list[dict[str, Any]]
+    # What the time rules add (plp/services/projects.py's time_rules_of, typed in results_ops.TimeRules).
+    conditions: list[ConditionView]
     hold: Hold | None
     dormant: bool
     follow_up: str | None
     benefit_status: str | None
-    benefit_reviews: list[dict[str, Any]]
+    benefit_reviews: list[BenefitReviewView]
 
 
 @dataclasses.dataclass(frozen=True)

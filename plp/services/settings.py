@@ -7,6 +7,7 @@ from plp.actor import Actor
 from plp.db import Database
 from plp.errors import InvalidInput
 from plp.models import Setting
+from plp.services.results_ops import ConfigView, PermissionRule
 
 #: The settings plp knows, with their allowed values and defaults.
 KNOWN: dict[str, tuple[tuple[str, ...], str]] = {
@@ -39,7 +40,10 @@ def set_setting(db: Database, *, key: str, value: str, actor: Actor) -> None:
         uow.commit()
 
 
-def show_settings(db: Database) -> dict[str, str]:
+def show_settings(db: Database) -> ConfigView:
+    """Each known setting's value (its default when unset) and who may do what."""
     with db.unit() as uow:
-        return {key: (row.value if (row := uow.session.get(Setting, key)) else default)
-                for key, (_, default) in KNOWN.items()}
+        values = {key: (row.value if (row := uow.session.get(Setting, key)) else default)
+                  for key, (_, default) in KNOWN.items()}
+    return ConfigView(settings=values,
+                      permissions=[PermissionRule(action=a, who=w) for a, w in permissions.table()])

@@ -33,6 +33,7 @@ from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, NotFound, PlpError
 from plp.models import Person, PersonSecret, SigninAttempt, SigninLink, WebSession
 from plp.services.common import clean_text, get_person
+from plp.services.results_ops import PersonRef
 from plp.texts import LANGS
 
 SESSION_LIFETIME = dt.timedelta(days=14)
@@ -118,7 +119,7 @@ def _by_email(uow: UnitOfWork, account: str) -> Person | None:
 
 
 def set_password(db: Database, *, person: str, password: str | None, actor: Actor,
-                 min_length: int = MIN_PASSWORD) -> Person:
+                 min_length: int = MIN_PASSWORD) -> PersonRef:
     """Set (or with ``None`` remove) a person's password; their sessions end either way."""
     if password is not None:
         if len(password) < min_length:
@@ -137,7 +138,7 @@ def set_password(db: Database, *, person: str, password: str | None, actor: Acto
         _revoke_all(uow, p.id)
         uow.event("password_set" if password is not None else "password_cleared", {"person": p.name})
         uow.commit()
-        return p
+        return PersonRef(id=p.id, name=p.name)
 
 
 def _now() -> dt.datetime:

@@ -9,6 +9,7 @@ from plp.actor import Actor
 from plp.db import Database
 from plp.errors import AlreadyExists, NotFound
 from plp.models import Goal, RoleAssignment
+from plp.services.results import GoalView
 from plp.services.common import check_version, commit_change, choose, clean_text, ensure_open, get_person, get_project, workflow_of
 from plp.workflow import GOAL_LEVELS
 
@@ -77,7 +78,7 @@ def check_goal(level: str, text: str, indicator: str | None, target: str | None)
 
 def add_goal(db: Database, *, code: str, level: str, text: str, indicator: str | None = None,
              if_version: int | None = None,
-             target: str | None = None, actor: Actor) -> Goal:
+             target: str | None = None, actor: Actor) -> GoalView:
     check_goal(level, text, indicator, target)
     with db.unit(actor) as uow:
         p = get_project(uow, code)
@@ -91,4 +92,4 @@ def add_goal(db: Database, *, code: str, level: str, text: str, indicator: str |
         uow.event("goal_added", {"goal_id": goal.id, "level": level, "text": text, "indicator": indicator,
                                  "target": target}, p.id)
         commit_change(uow, p)
-        return goal
+        return GoalView(id=goal.id, level=level, text=text, indicator=indicator, target=target)

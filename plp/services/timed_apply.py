@@ -16,7 +16,7 @@ Exactly once, under the outbox's discipline:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -31,18 +31,26 @@ from plp.notify import Channels
 from plp.reminders import DueReminder, Recipient, plan
 from plp.services.common import commit_change, workflow_of
 from plp.services.outbox import write_outbox
+from plp.services.results_ops import MoveRow
 from plp.services.timed import Move, find_moves, still_due
 from plp.sqlfuncs import insert_ignore
 
 
 @dataclass
 class MovesResult:
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    """The moves of one check (with ``--dry-run``: each followed by the notices it would send)."""
+
+    moves: list[MoveRow] = field(default_factory=list)
     unreachable: list[str] = field(default_factory=list)
 
     @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The moves as rows of ``plp check --json``, which also lists the reminders' deliveries."""
+        return [m.to_json() for m in self.moves]
+
+    @property
     def applied(self) -> int:
-        return sum(1 for r in self.rows if r["channel"] == "move" and r["status"] == "applied")
+        return sum(1 for r in self.moves if r.channel == "move" and r.status == "applied")
 
 
 def run(db: Database, *, now: dt.datetime, dry_run: bool, channels: Channels) -> MovesResult:
@@ -54,22 +62,23 @@ def run(db: Database, *, now: dt.datetime, dry_run: bool, channels: Channels) ->
     result = MovesResult()
     for m in moves:
         if dry_run:
-            result.rows.append(row(m, "would apply"))
+            result.moves.append(row(m, "would apply"))
             for p in plan(notices[m.key], channels):
-                result.rows.append(dict(row(m, "would send"), recipient=p.recipient.name if p.recipient else "webhook",
-                                        channel=p.channel, unreachable=p.unreachable))
+                who = p.recipient.name if p.recipient else "webhook"
+                result.moves.append(replace(row(m, "would send"), recipient=who, channel=p.channel,
+                                            unreachable=p.unreachable))
         else:
-            result.rows.append(row(m, apply(db, m, today=today, now=now, channels=channels)))
+            result.moves.append(row(m, apply(db, m, today=today, now=now, channels=channels)))
         result.unreachable += [p.name for p in notices[m.key].recipients if not p.email]
     result.unreachable = sorted(set(result.unreachable))
     return result
 
 
-def row(m: Move, status: str) -> dict[str, Any]:
+def row(m: Move, status: str) -> MoveRow:
     """A move as a row of ``plp check --json``: channel ``move``, the effect and the reason."""
-    return {"kind": m.kind, "project": m.code, "item": m.item, "item_id": m.item_id, "step": m.step,
-            "recipient": "", "channel": "move", "due": m.due.isoformat(), "status": status, "unreachable": False,
-            "error": None, "effect": m.effect, "reason": m.reason}
+    return MoveRow(kind=m.kind, project=m.code, item=m.item, item_id=m.item_id, step=m.step, recipient="",
+                   channel="move", due=m.due, status=status, unreachable=False, error=None, effect=m.effect,
+                   reason=m.reason)
 
 
 def apply(db: Database, move: Move, *, today: dt.date, now: dt.datetime, channels: Channels) -> str:

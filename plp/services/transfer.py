@@ -23,6 +23,7 @@ from plp import permissions
 from plp.actor import Actor
 from plp.db import HEAD_REVISION, Database
 from plp.errors import InvalidInput, PlpError
+from plp.services.results_ops import TableCounts
 
 FORMAT = "plp-export"
 
@@ -57,11 +58,12 @@ def export_data(db: Database) -> dict[str, Any]:
             "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "tables": tables}
 
 
-def export_json(db: Database, out: TextIO) -> dict[str, int]:
+def export_json(db: Database, out: TextIO) -> TableCounts:
+    """Write :func:`export_data` (the file format) to ``out``; returns the rows per table."""
     data = export_data(db)
     json.dump(data, out, ensure_ascii=False, indent=1)
     out.write("\n")
-    return {name: len(rows) for name, rows in data["tables"].items()}
+    return TableCounts(tables={name: len(rows) for name, rows in data["tables"].items()})
 
 
 def _in(value: Any, column: Any, where: str) -> Any:
@@ -148,7 +150,7 @@ def _typed(table: Any, rows: Any) -> list[dict[str, Any]]:
     return clean
 
 
-def import_json(db: Database, *, path: str, actor: Actor) -> dict[str, int]:
+def import_json(db: Database, *, path: str, actor: Actor) -> TableCounts:
     """Check the whole file (see :mod:`plp.services.import_checks`), then write it in one transaction."""
     from plp.services.identity import resolve
     from plp.services.import_checks import check_export
@@ -190,7 +192,7 @@ def import_json(db: Database, *, path: str, actor: Actor) -> dict[str, int]:
                     conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                       f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"))
         uow.commit()
-    return counts
+    return TableCounts(tables=counts)
 
 
 def _creators_from_history(conn: Any) -> None:

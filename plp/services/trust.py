@@ -14,11 +14,11 @@ so a fall of exactly 0.5 is flagged.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
 from fractions import Fraction
-from typing import Any
 
 from sqlmodel import select
 
@@ -28,6 +28,7 @@ from plp.db import Database, UnitOfWork
 from plp.errors import AlreadyExists, InvalidInput, NotFound
 from plp.models import Person, TrustAnswer
 from plp.services.common import _short, clean_text, get_person, not_after_today
+from plp.services.results_ops import TrustAnswerView, TrustFactor, TrustReport, TrustRound, TrustSummary
 
 FACTORS = ("shared_goals", "anchoring", "attitudes", "processes", "framework")
 FALL = Fraction(1, 2)
@@ -63,7 +64,7 @@ def check_answer(round: str, scores: tuple[int, ...] | str, comment: str | None)
 
 
 def record(db: Database, *, round: str, respondent: str, scores: tuple[int, ...] | str, comment: str | None = None,
-           on: dt.date, today: dt.date, replace: bool = False, now: dt.datetime, actor: Actor) -> TrustAnswer:
+           on: dt.date, today: dt.date, replace: bool = False, now: dt.datetime, actor: Actor) -> TrustAnswerView:
     """Record one respondent's answer in a round; ``replace`` corrects an earlier answer."""
     scores = check_answer(round, scores, comment)
     not_after_today(on, today, "answer date")
@@ -85,7 +86,12 @@ def record(db: Database, *, round: str, respondent: str, scores: tuple[int, ...]
                                             "scores": dict(zip(FACTORS, scores)), "comment": comment,
                                             "date": on.isoformat(), "replaced": earlier is not None})
         uow.commit()
-        return answer
+        return answer_view(answer, person.name)
+
+
+def answer_view(a: TrustAnswer, respondent: str) -> TrustAnswerView:
+    return TrustAnswerView(id=a.id, round=a.round, respondent=respondent,
+                           scores={f: getattr(a, f) for f in FACTORS}, answered_on=a.answered_on, comment=a.comment)
 
 
 def answer_of(uow: UnitOfWork, round: str, person_id: int) -> TrustAnswer | None:
@@ -94,10 +100,11 @@ def answer_of(uow: UnitOfWork, round: str, person_id: int) -> TrustAnswer | None
                                                       TrustAnswer.respondent_id == person_id)).first()
 
 
-def own_answer(db: Database, *, round: str, person_id: int) -> TrustAnswer | None:
+def own_answer(db: Database, *, round: str, person_id: int) -> TrustAnswerView | None:
     """The person's own answer in the round (the web's trust form), or None."""
     with db.unit() as uow:
-        return answer_of(uow, round, person_id)
+        answer = answer_of(uow, round, person_id)
+        return answer_view(answer, uow.session.get(Person, person_id).name) if answer else None
 
 
 def _stats(values: list[int]) -> tuple[Fraction, float]:
@@ -106,7 +113,7 @@ def _stats(values: list[int]) -> tuple[Fraction, float]:
     return mean, math.sqrt(var)
 
 
-def summarise(rounds: list[tuple[str, dt.date, list[tuple[int, ...]]]], current: str | None = None) -> dict[str, Any]:
+def summarise(rounds: list[tuple[str, dt.date, list[tuple[int, ...]]]], current: str | None = None) -> TrustSummary:
     """The report for ``current`` (default: the latest round) from rounds in order, oldest first.
 
     Pure: ``rounds`` is ``[(name, first answer date, [scores, ...]), ...]``.
@@ -132,18 +139,19 @@ def summarise(rounds: list[tuple[str, dt.date, list[tuple[int, ...]]]], current:
             reasons.append("fell")
         if mean < LOW:
             reasons.append("low")
-        factors.append({"factor": key, "mean": round(float(mean), 2), "spread": round(spread, 2),
-                        "answers": len(answers), "previous_mean": round(float(prev_mean), 2) if previous else None,
-                        "change": round(float(change), 2) if change is not None else None,
-                        "flag": bool(reasons), "reasons": reasons})
-    trend = [{"round": r, "date": d.isoformat(), "answers": len(a),
-              "means": {key: round(float(_stats([x[i] for x in a])[0]), 2) for i, key in enumerate(FACTORS)}}
+        factors.append(TrustFactor(factor=key, mean=round(float(mean), 2), spread=round(spread, 2),
+                                   answers=len(answers),
+                                   previous_mean=round(float(prev_mean), 2) if prev_mean is not None else None,
+                                   change=round(float(change), 2) if change is not None else None,
+                                   flag=bool(reasons), reasons=reasons))
+    trend = [TrustRound(round=r, date=d, answers=len(a),
+                        means={key: round(float(_stats([x[i] for x in a])[0]), 2) for i, key in enumerate(FACTORS)})
              for r, d, a in rounds]
-    return {"round": name, "previous_round": previous[0] if previous else None, "answers": len(answers),
-            "factors": factors, "rounds": trend}
+    return TrustSummary(round=name, previous_round=previous[0] if previous else None, answers=len(answers),
+                        factors=factors, rounds=trend)
 
 
-def report(db: Database, *, round: str | None = None) -> dict[str, Any]:
+def report(db: Database, *, round: str | None = None) -> TrustReport:
     """``trust report --json``: the chosen (or latest) round against the one before, and the trend."""
     with db.unit() as uow:
         rows = uow.session.exec(select(TrustAnswer, Person.name).join(Person, Person.id == TrustAnswer.respondent_id)
@@ -154,7 +162,7 @@ def report(db: Database, *, round: str | None = None) -> dict[str, Any]:
     ordered = sorted(grouped.items(), key=lambda kv: (min(a.answered_on for a in kv[1]), kv[0]))
     rounds = [(name, min(a.answered_on for a in answers), [tuple(getattr(a, f) for f in FACTORS) for a in answers])
               for name, answers in ordered]
-    result = summarise(rounds, round)
+    summary = summarise(rounds, round)
     # Comments are shown without names: a trust check invites frank answers.
-    result["comments"] = [a.comment for a in grouped[result["round"]] if a.comment]
-    return result
+    return TrustReport(**{f.name: getattr(summary, f.name) for f in dataclasses.fields(summary)},
+                       comments=[a.comment for a in grouped[summary.round] if a.comment])

@@ -18,6 +18,7 @@ from plp.criteria import kind_of
 from plp.db import Database, UnitOfWork, utcnow
 from plp.errors import InvalidInput, NotFound, PlpError
 from plp.models import WorkflowDef
+from plp.services.results_ops import WorkflowChange, WorkflowDiff
 from plp.workflow import Labels, Workflow
 
 
@@ -139,21 +140,19 @@ def _dump(value: Any) -> Any:
     return value.model_dump(mode="json", by_alias=True) if hasattr(value, "model_dump") else value
 
 
-def compare(old: Workflow, new: Workflow) -> list[dict[str, Any]]:
+def compare(old: Workflow, new: Workflow) -> list[WorkflowChange]:
     """What changed from ``old`` to ``new``, one entry per change, in reading order.
 
     Each entry has ``area`` (workflow, role, label, phase, checklist, decision_point,
     criterion, reminders), ``change`` (added, removed, changed), ``key`` (what
     changed), ``text`` (one readable line) and, where it helps, ``phase``,
-    ``decision_point``, ``old`` and ``new``. Pure: no database, no files.
+    ``decision_point``, ``old`` and ``new`` (as JSON-ready data). Pure: no database, no files.
     """
-    out: list[dict[str, Any]] = []
+    out: list[WorkflowChange] = []
 
     def add(area: str, change: str, key: str, text: str, **extra: Any) -> None:
-        entry: dict[str, Any] = {"area": area, "change": change, "key": key}
-        entry.update({k: _dump(v) for k, v in extra.items()})
-        entry["text"] = text
-        out.append(entry)
+        out.append(WorkflowChange(area=area, change=change, key=key, text=text,
+                                  **{k: _dump(v) for k, v in extra.items()}))
 
     for part in (_compare_workflow, _compare_roles, _compare_labels, _compare_phases, _compare_checklists,
                  _compare_decision_points, _compare_time_rules, _compare_reminders):
@@ -346,17 +345,16 @@ def _compare_criteria(key: str, before: list[Any], after: list[Any], add: Any) -
                 decision_point=key, new=c)
 
 
-def diff_versions(db: Database, *, name: str, old: int, new: int) -> dict[str, Any]:
+def diff_versions(db: Database, *, name: str, old: int, new: int) -> WorkflowDiff:
     """Compare two versions of workflow ``name`` (stored copies first, else files).
 
-    Returns ``{workflow, from_version, to_version, from_source, to_source, changes}``,
-    where a source is ``database`` or the file's path.
+    A version's source is ``database`` or the file's path.
     """
     check_version(old)
     check_version(new)
     with db.unit() as uow:
         a, _, a_path = find_version(uow, name, old)
         b, _, b_path = find_version(uow, name, new)
-    return {"workflow": name, "from_version": old, "to_version": new,
-            "from_source": str(a_path) if a_path else "database", "to_source": str(b_path) if b_path else "database",
-            "changes": compare(a, b)}
+    return WorkflowDiff(workflow=name, from_version=old, to_version=new,
+                        from_source=str(a_path) if a_path else "database",
+                        to_source=str(b_path) if b_path else "database", changes=compare(a, b))

@@ -72,8 +72,8 @@ def test_a_measure_has_one_responsible_and_supporting_municipalities_and_linked_
     [row] = plans.list_measures(db)
     assert (row["responsible"], row["supporting"], row["projects"]) == ("Vennesla", ["Iveland", "Kristiansand"], ["vdc"])
     assert (row["status"], row["note"], row["plan"]) == ("in_progress", "I gang", "snp")
-    assert plans.list_plans(db) == [{"id": 1, "code": "snp", "title": "Strategisk næringsplan", "period": "2015–2019",
-                                     "measures": 1}]
+    assert [p.to_json() for p in plans.list_plans(db)] == [
+        {"id": 1, "code": "snp", "title": "Strategisk næringsplan", "period": "2015–2019", "measures": 1}]
 
 
 def test_measure_list_by_org_says_whether_it_is_responsible_or_supporting(db):
@@ -234,7 +234,7 @@ def test_network_meetings_are_recorded_once_and_never_in_the_future(db, db_path)
         network.record_meeting(db, date=d("2026-01-06"), today=d("2026-01-06"), attendees=["Nobody"],
                                now=at("2026-01-06"), actor=A)
     assert dump(db_path) == before
-    assert [m["date"] for m in network.list_meetings(db)] == ["2026-01-05"]
+    assert [m.date for m in network.list_meetings(db)] == [d("2026-01-05")]
     [(project_id, data)] = _events(db_path, "network_meeting_recorded")
     assert project_id is None and json.loads(data)["date"] == "2026-01-05"
 
@@ -250,13 +250,13 @@ def test_trust_rounds_are_ordered_by_date_and_compared(db):
         trust.record(db, round="2026", respondent=who, scores=scores, comment="Meir ope" if who == "Per Leiar" else None,
                      on=d("2026-02-01"), today=d("2026-02-01"), now=at("2026-02-01"), actor=A)
     report = trust.report(db)
-    assert (report["round"], report["previous_round"], report["answers"]) == ("2026", "haust-2025", 3)
-    anchoring_ = next(f for f in report["factors"] if f["factor"] == "anchoring")
-    assert (anchoring_["mean"], anchoring_["change"], anchoring_["reasons"]) == (3.33, -0.67, ["fell"])
-    framework = next(f for f in report["factors"] if f["factor"] == "framework")
-    assert (framework["mean"], framework["spread"], framework["change"], framework["flag"]) == (3.0, 0.0, 0.0, False)
-    assert report["comments"] == ["Meir ope"]
-    assert [r["round"] for r in report["rounds"]] == ["haust-2025", "2026"]
+    assert (report.round, report.previous_round, report.answers) == ("2026", "haust-2025", 3)
+    anchoring_ = next(f for f in report.factors if f.factor == "anchoring")
+    assert (anchoring_.mean, anchoring_.change, anchoring_.reasons) == (3.33, -0.67, ["fell"])
+    framework = next(f for f in report.factors if f.factor == "framework")
+    assert (framework.mean, framework.spread, framework.change, framework.flag) == (3.0, 0.0, 0.0, False)
+    assert report.comments == ["Meir ope"]
+    assert [r.round for r in report.rounds] == ["haust-2025", "2026"]
 
 
 def test_a_second_answer_in_a_round_is_refused_unless_it_replaces_the_first(db, db_path):
@@ -271,5 +271,5 @@ def test_a_second_answer_in_a_round_is_refused_unless_it_replaces_the_first(db, 
     assert dump(db_path) == before
     trust.record(db, scores="2,2,2,2,2", replace=True, **kw)
     report = trust.report(db)
-    assert report["answers"] == 1 and report["factors"][0]["mean"] == 2.0
+    assert report.answers == 1 and report.factors[0].mean == 2.0
     assert len(_events(db_path, "trust_answer_recorded")) == 2

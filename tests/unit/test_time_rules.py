@@ -47,7 +47,7 @@ def test_diff_names_changed_time_rules():
     old = parse(_plp()).workflow
     new = parse(_plp().replace("version: 1", "version: 2").replace("[6m, 12m, 24m]", "[12m]")
                 .replace("    on_condition_missed: hold", "    on_condition_missed: notify")).workflow
-    texts = [c["text"] for c in compare(old, new) if c["area"] == "time_rules"]
+    texts = [c.text for c in compare(old, new) if c.area == "time_rules"]
     assert texts == ["time rules: benefit_reviews ['6m', '12m', '24m'] → ['12m']",
                      "decision point BP2: on_condition_missed hold → notify"]
 

@@ -51,7 +51,7 @@ def _trust_page(ctx: Ctx, round_name: str, *, status: int = 200, errors: dict | 
                 values: dict | None = None):
     answer = trust.own_answer(ctx.db, round=round_name, person_id=ctx.person.person_id)
     if values is None:
-        values = {f"score{i + 1}": str(getattr(answer, f)) if answer else "" for i, f in enumerate(trust.FACTORS)}
+        values = {f"score{i + 1}": str(answer.scores[f]) if answer else "" for i, f in enumerate(trust.FACTORS)}
         values["comment"] = (answer.comment or "") if answer else ""
     return page(ctx, "trust.html", status=status, round=round_name, answer=answer, values=values,
                 factors=trust.FACTORS, errors=errors or {}, nav="region")
