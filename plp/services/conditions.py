@@ -142,11 +142,6 @@ def condition_view(c: Condition, code: str, today: dt.date) -> ConditionView:
                          status=c.status, met_on=c.met_on, note=c.note, overdue=c.status == "open" and c.due < today)
 
 
-def condition_dict(c: Condition, code: str, today: dt.date) -> dict[str, Any]:
-    """:func:`condition_view` as JSON, for the reports that still embed plain data."""
-    return condition_view(c, code, today).to_json()
-
-
 def list_conditions(db: Database, *, code: str | None, today: dt.date) -> list[ConditionView]:
     with db.unit() as uow:
         if code:
@@ -214,22 +209,12 @@ def benefit_reviews_of(uow: UnitOfWork, project: Project) -> list[BenefitReviewV
     return out
 
 
-def benefits_of(uow: UnitOfWork, project: Project) -> list[dict[str, Any]]:
-    """:func:`benefit_reviews_of` as JSON, for the reports that still embed plain data."""
-    return [r.to_json() for r in benefit_reviews_of(uow, project)]
-
-
-def benefit_status(project: Project, reviews: list[BenefitReviewView] | list[dict[str, Any]],
-                   today: dt.date) -> str | None:
-    """One word for lists: None (no follow-up), closed, due (a review waits for answers), open.
-
-    ``reviews`` are typed, or (from the reports not converted yet) their JSON.
-    """
+def benefit_status(project: Project, reviews: list[BenefitReviewView], today: dt.date) -> str | None:
+    """One word for lists: None (no follow-up), closed, due (a review waits for answers), open."""
     if project.follow_up is None:
         return None
     if project.follow_up == "closed":
         return "closed"
-    plain = [r.to_json() if isinstance(r, BenefitReviewView) else r for r in reviews]
-    if any(not r["done"] and r["due"] <= today.isoformat() for r in plain):
+    if any(not r.done and r.due <= today for r in reviews):
         return "due"
     return "open"

@@ -183,12 +183,6 @@ def hold_of(p: Project) -> Hold | None:
     return Hold(held_on=p.held_on, review_on=p.review_on, dormant_since=p.dormant_since)
 
 
-def hold_dict(p: Project) -> dict[str, Any] | None:
-    """:func:`hold_of` as JSON, for gate status and the reports that still embed plain data."""
-    hold = hold_of(p)
-    return hold.to_json() if hold else None
-
-
 def milestone_view(m: Milestone, people: dict[int | None, str], today: dt.date) -> MilestoneView:
     return MilestoneView(id=m.id, title=m.title, due=m.due, done_on=m.done_on,
                          responsible=people.get(m.responsible_id), phase=m.phase,

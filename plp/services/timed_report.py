@@ -15,7 +15,7 @@ from plp.db import UnitOfWork
 from plp.models import Anchoring, Org, Project
 from plp.texts import Labels
 from plp.services import conditions as timed_rules
-from plp.services.projects import hold_dict, hold_of
+from plp.services.projects import hold_of
 from plp.services.results_reports import PortfolioTimeFacts, TimeRules
 
 
@@ -30,7 +30,7 @@ def status_label(p: Project, base: str, t: Labels, benefit: str | None = None) -
 
 def for_project(uow: UnitOfWork, p: Project, today: dt.date, t: Labels) -> TimeRules:
     """The time rules of one project, with one line of text per item for the report."""
-    reviews = timed_rules.benefits_of(uow, p)
+    reviews = timed_rules.benefit_reviews_of(uow, p)
     conds = timed_rules.conditions_of(uow, [p.id])
     lines: list[str] = []
     hold = hold_of(p)
@@ -50,20 +50,20 @@ def for_project(uow: UnitOfWork, p: Project, today: dt.date, t: Labels) -> TimeR
                                    .order_by(Anchoring.valid_until)).all():
         lines.append(t("tr_valid_until", org=org, ref=a.ref, date=a.valid_until.isoformat()))
     for r in reviews:
-        head = t("tr_benefit", n=r["review"], after=r["after"], due=r["due"])
-        answers = [f"{g['goal']}: {t('achieved_' + g['achieved'])} ({g['value']})" for g in r["goals"] if g["achieved"]]
-        waiting = t("tr_benefit_waiting") if r["due"] <= today.isoformat() else t("tr_benefit_later")
-        tail = "; ".join(answers + ([] if r["done"] else [waiting]))
+        head = t("tr_benefit", n=r.review, after=r.after, due=r.due.isoformat())
+        answers = [f"{g.goal}: {t('achieved_' + g.achieved)} ({g.value})" for g in r.goals if g.achieved]
+        waiting = t("tr_benefit_waiting") if r.due <= today else t("tr_benefit_later")
+        tail = "; ".join(answers + ([] if r.done else [waiting]))
         lines.append(f"{head}: {tail}")
     return TimeRules(hold=hold, dormant=bool(hold and hold.dormant_since),
-                     conditions=[timed_rules.condition_dict(c, p.code, today) for c in conds],
+                     conditions=[timed_rules.condition_view(c, p.code, today) for c in conds],
                      benefit_reviews=reviews, benefit_status=timed_rules.benefit_status(p, reviews, today),
                      lines=lines)
 
 
 def portfolio_fields(uow: UnitOfWork, p: Project, today: dt.date) -> PortfolioTimeFacts:
     """The few time-rule facts a portfolio row carries."""
-    reviews = timed_rules.benefits_of(uow, p) if p.follow_up else []
+    reviews = timed_rules.benefit_reviews_of(uow, p) if p.follow_up else []
     held = p.status == "on_hold"
     return PortfolioTimeFacts(dormant=held and p.dormant_since is not None,
                               held_on=p.held_on if held else None, review_on=p.review_on if held else None,
@@ -92,18 +92,19 @@ def agenda_items(uow: UnitOfWork, projects: dict[int, Project], lead: dict[int, 
             add(lead.get(p.id), p, t("tr_condition", dp=c.decision_point, due=c.due.isoformat(), text=c.text)
                 + f" ({state})", c.due.isoformat())
     for p in projects.values():
-        hold = hold_dict(p)
-        if hold and (hold["dormant_since"] or (hold["review_on"] and hold["review_on"] <= horizon.isoformat())):
-            parts = [t("tr_hold", since=hold["held_on"])]
-            if hold["review_on"]:
-                parts.append(t("tr_review", date=hold["review_on"]))
-            if hold["dormant_since"]:
-                parts.append(t("tr_dormant", date=hold["dormant_since"]))
-            add(lead.get(p.id), p, ", ".join(parts), hold["review_on"] or hold["held_on"])
+        hold = hold_of(p)
+        if hold and (hold.dormant_since or (hold.review_on and hold.review_on <= horizon)):
+            parts = [t("tr_hold", since=hold.held_on.isoformat())]
+            if hold.review_on:
+                parts.append(t("tr_review", date=hold.review_on.isoformat()))
+            if hold.dormant_since:
+                parts.append(t("tr_dormant", date=hold.dormant_since.isoformat()))
+            add(lead.get(p.id), p, ", ".join(parts), (hold.review_on or hold.held_on).isoformat())
         if p.follow_up == "open":
-            for r in timed_rules.benefits_of(uow, p):
-                if not r["done"] and r["due"] <= horizon.isoformat():
-                    add(lead.get(p.id), p, t("tr_benefit", n=r["review"], after=r["after"], due=r["due"]), r["due"])
+            for r in timed_rules.benefit_reviews_of(uow, p):
+                if not r.done and r.due <= horizon:
+                    add(lead.get(p.id), p, t("tr_benefit", n=r.review, after=r.after, due=r.due.isoformat()),
+                        r.due.isoformat())
     for a, org in uow.session.exec(select(Anchoring, Org.name).join(Org, Org.id == Anchoring.org_id)
                                    .where(Anchoring.valid_until.is_not(None), Anchoring.valid_until <= horizon,
                                           Anchoring.valid_until >= today - dt.timedelta(weeks=6))).all():
@@ -129,7 +130,7 @@ def calendar_dates(uow: UnitOfWork, p: Project) -> list[dict[str, Any]]:
                                    .where(Anchoring.project_id == p.id, Anchoring.valid_until.is_not(None))).all():
         out.append({"what": f"expiry-{a.id}", "kind": "ics_expiry", "date": a.valid_until, "text": f"{org} {a.ref}",
                     "done": False})
-    for r in timed_rules.benefits_of(uow, p):
-        out.append({"what": f"benefit-{r['review']}", "kind": "ics_benefit", "date": dt.date.fromisoformat(r["due"]),
-                    "text": f"{r['review']} ({r['after']})", "done": r["done"]})
+    for r in timed_rules.benefit_reviews_of(uow, p):
+        out.append({"what": f"benefit-{r.review}", "kind": "ics_benefit", "date": r.due,
+                    "text": f"{r.review} ({r.after})", "done": r.done})
     return out
