@@ -21,8 +21,6 @@ as in the reports.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -34,12 +32,13 @@ from plp.models import Milestone, Org, Person, Project, ProjectOwner, RoleAssign
 from plp.texts import criteria
 from plp.services.common import facts_for, workflow_of
 from plp.services.reporting import YELLOW_DAYS
+from plp.services.results_web import WorkItem
 from plp.services.trust import answer_of
 
 TRUST_OPEN_DAYS = 60
 
 
-def my_work(db: Database, *, person_id: int, today: dt.date, lang: str) -> list[dict[str, Any]]:
+def my_work(db: Database, *, person_id: int, today: dt.date, lang: str) -> list[WorkItem]:
     with db.unit() as uow:
         person = uow.session.get(Person, person_id)
         if person is None:
@@ -47,10 +46,10 @@ def my_work(db: Database, *, person_id: int, today: dt.date, lang: str) -> list[
         items = (_decisions(uow, person, today, lang) + _milestones(uow, person, today)
                  + _anchoring(uow, person, today, lang) + _trust(uow, person, today))
     order = {"decision": 0, "milestone": 1, "anchoring": 2, "trust": 3}
-    return sorted(items, key=lambda i: (i["date"], order[i["kind"]], i.get("code") or ""))
+    return sorted(items, key=lambda i: (i.date, order[i.kind], i.code or ""))
 
 
-def _decisions(uow: UnitOfWork, person: Person, today: dt.date, lang: str) -> list[dict[str, Any]]:
+def _decisions(uow: UnitOfWork, person: Person, today: dt.date, lang: str) -> list[WorkItem]:
     rows = uow.session.exec(select(Project, RoleAssignment.role)
                             .join(RoleAssignment, RoleAssignment.project_id == Project.id)
                             .where(RoleAssignment.person_id == person.id, Project.status == "active")).all()
@@ -68,24 +67,23 @@ def _decisions(uow: UnitOfWork, person: Person, today: dt.date, lang: str) -> li
             continue
         dp = wf.decision_point_from(p.phase)
         day = p.gate_planned_on or p.ready_since.astimezone(local_tz()).date()
-        out.append({"kind": "decision", "date": day, "code": p.code, "project": p.name,
-                    "what": dp.labels.get(lang), "ready": p.ready_since is not None,
-                    "planned": p.gate_planned_on is not None, "overdue": day < today,
-                    "link": f"/projects/{p.code}/decide"})
+        out.append(WorkItem(kind="decision", date=day, code=p.code, project=p.name, what=dp.labels.get(lang),
+                            overdue=day < today, link=f"/projects/{p.code}/decide",
+                            ready=p.ready_since is not None, planned=p.gate_planned_on is not None))
     return out
 
 
-def _milestones(uow: UnitOfWork, person: Person, today: dt.date) -> list[dict[str, Any]]:
+def _milestones(uow: UnitOfWork, person: Person, today: dt.date) -> list[WorkItem]:
     rows = uow.session.exec(select(Milestone, Project).join(Project, Project.id == Milestone.project_id)
                             .where(Milestone.responsible_id == person.id, Milestone.done_on.is_(None),
                                    Project.status == "active",
                                    Milestone.due <= today + dt.timedelta(days=YELLOW_DAYS))
                             .order_by(Milestone.due, Milestone.id)).all()
-    return [{"kind": "milestone", "date": m.due, "code": p.code, "project": p.name, "what": m.title,
-             "overdue": m.due < today, "link": f"/projects/{p.code}#milestone-{m.id}"} for m, p in rows]
+    return [WorkItem(kind="milestone", date=m.due, code=p.code, project=p.name, what=m.title,
+                     overdue=m.due < today, link=f"/projects/{p.code}#milestone-{m.id}") for m, p in rows]
 
 
-def _anchoring(uow: UnitOfWork, person: Person, today: dt.date, lang: str) -> list[dict[str, Any]]:
+def _anchoring(uow: UnitOfWork, person: Person, today: dt.date, lang: str) -> list[WorkItem]:
     if person.org_id is None:
         return []
     org = uow.session.get(Org, person.org_id)
@@ -99,12 +97,12 @@ def _anchoring(uow: UnitOfWork, person: Person, today: dt.date, lang: str) -> li
         wf = workflow_of(uow, p)
         said = criteria.describe(wf, engine.gate_status(wf, facts[p.id]), facts[p.id], lang)
         if any(org.name in c["missing_orgs"] for c in said if not c["met"]):
-            out.append({"kind": "anchoring", "date": p.gate_planned_on, "code": p.code, "project": p.name,
-                        "what": org.name, "overdue": False, "link": f"/projects/{p.code}#anchoring"})
+            out.append(WorkItem(kind="anchoring", date=p.gate_planned_on, code=p.code, project=p.name,
+                                what=org.name, overdue=False, link=f"/projects/{p.code}#anchoring"))
     return out
 
 
-def _trust(uow: UnitOfWork, person: Person, today: dt.date) -> list[dict[str, Any]]:
+def _trust(uow: UnitOfWork, person: Person, today: dt.date) -> list[WorkItem]:
     rounds = uow.session.exec(select(TrustAnswer.round, func.min(TrustAnswer.answered_on))
                               .group_by(TrustAnswer.round)).all()
     if not rounds:
@@ -114,5 +112,5 @@ def _trust(uow: UnitOfWork, person: Person, today: dt.date) -> list[dict[str, An
         return []
     if answer_of(uow, name, person.id) is not None:
         return []
-    return [{"kind": "trust", "date": first, "code": None, "project": None, "what": name, "overdue": False,
-             "link": f"/trust/{name}"}]
+    return [WorkItem(kind="trust", date=first, code=None, project=None, what=name, overdue=False,
+                     link=f"/trust/{name}")]

@@ -21,6 +21,9 @@ from plp.db import Database, utcnow
 from plp.models import Goal, Milestone, Org, Person, Project, ProjectOwner, Publication, RoleAssignment
 from plp.services import timed_report
 from plp.services.common import check_version, get_project, workflow_of
+from plp.services.results import Owner
+from plp.services.results_reports import GoalGroup, GoalItem
+from plp.services.results_web import PublicProject, PublicRole, ReachedMilestone
 from plp.texts import Labels
 from plp.workflow import GOAL_LEVELS
 
@@ -46,7 +49,7 @@ def publish(db: Database, *, code: str, undo: bool = False, actor: Actor,
         return True
 
 
-def public_projects(db: Database, *, today: dt.date, lang: str) -> list[dict[str, Any]]:
+def public_projects(db: Database, *, today: dt.date, lang: str) -> list[PublicProject]:
     """The published projects, with only what may be shown to anyone.
 
     Set-based, as the portfolio is: a few queries for all published projects (the
@@ -72,16 +75,16 @@ def public_projects(db: Database, *, today: dt.date, lang: str) -> list[dict[str
         for p in projects:
             wf = workflow_of(uow, p)
             benefit = timed_report.portfolio_fields(uow, p, today).benefit_status
-            out.append({
-                "code": p.code, "name": p.name, "phase_label": wf.phase_label(p.phase, lang), "status": p.status,
-                "status_label": timed_report.status_label(p, wf.statuses[p.status].get(lang), t, benefit),
-                "owners": [{"org": org.name, "grade": po.grade, "lead": po.lead} for po, org in owners.get(p.id, [])],
-                "roles": [{"person": name, "role_label": wf.roles[role].labels.get(lang) if role in wf.roles else role}
-                          for role, name in roles.get(p.id, [])],
-                "goals": _goal_groups(wf, [g for (g,) in goals.get(p.id, [])], lang),
-                "reached": [{"title": title, "done_on": done_on.isoformat()}
-                            for title, done_on in reached.get(p.id, [])],
-            })
+            out.append(PublicProject(
+                code=p.code, name=p.name, phase_label=wf.phase_label(p.phase, lang), status=p.status,
+                status_label=timed_report.status_label(p, wf.statuses[p.status].get(lang), t, benefit),
+                owners=[Owner(org=org.name, grade=po.grade, lead=po.lead) for po, org in owners.get(p.id, [])],
+                roles=[PublicRole(person=name,
+                                  role_label=wf.roles[role].labels.get(lang) if role in wf.roles else role)
+                       for role, name in roles.get(p.id, [])],
+                goals=_goal_groups(wf, [g for (g,) in goals.get(p.id, [])], lang),
+                reached=[ReachedMilestone(title=title, done_on=done_on) for title, done_on in reached.get(p.id, [])],
+            ))
     return out
 
 
@@ -93,10 +96,10 @@ def _grouped(rows: Any) -> dict[int, list[tuple]]:
     return out
 
 
-def _goal_groups(wf: Any, goals: list[Goal], lang: str) -> list[dict[str, Any]]:
+def _goal_groups(wf: Any, goals: list[Goal], lang: str) -> list[GoalGroup]:
     """The goals per level, in the levels' order, as the status report shows them."""
     levels = sorted(wf.goal_levels.items(), key=lambda kv: GOAL_LEVELS.index(kv[0]))
-    return [{"level": level, "level_label": label.get(lang),
-             "items": [{"text": g.text, "indicator": g.indicator, "target": g.target}
-                       for g in goals if g.level == level]}
+    return [GoalGroup(level=level, level_label=label.get(lang),
+                      items=[GoalItem(text=g.text, indicator=g.indicator, target=g.target)
+                             for g in goals if g.level == level])
             for level, label in levels if any(g.level == level for g in goals)]
