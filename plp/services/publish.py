@@ -21,11 +21,10 @@ from plp.db import Database, utcnow
 from plp.models import Goal, Milestone, Org, Person, Project, ProjectOwner, Publication, RoleAssignment
 from plp.services import timed_report
 from plp.services.common import check_version, get_project, workflow_of
+from plp.services.reporting import goal_groups
 from plp.services.results import Owner
-from plp.services.results_reports import GoalGroup, GoalItem
 from plp.services.results_web import PublicProject, PublicRole, ReachedMilestone
 from plp.texts import Labels
-from plp.workflow import GOAL_LEVELS
 
 
 def publish(db: Database, *, code: str, undo: bool = False, actor: Actor,
@@ -82,7 +81,7 @@ def public_projects(db: Database, *, today: dt.date, lang: str) -> list[PublicPr
                 roles=[PublicRole(person=name,
                                   role_label=wf.roles[role].labels.get(lang) if role in wf.roles else role)
                        for role, name in roles.get(p.id, [])],
-                goals=_goal_groups(wf, [g for (g,) in goals.get(p.id, [])], lang),
+                goals=goal_groups(wf, [g for (g,) in goals.get(p.id, [])], lang),
                 reached=[ReachedMilestone(title=title, done_on=done_on) for title, done_on in reached.get(p.id, [])],
             ))
     return out
@@ -95,11 +94,3 @@ def _grouped(rows: Any) -> dict[int, list[tuple]]:
         out.setdefault(pid, []).append(tuple(rest))
     return out
 
-
-def _goal_groups(wf: Any, goals: list[Goal], lang: str) -> list[GoalGroup]:
-    """The goals per level, in the levels' order, as the status report shows them."""
-    levels = sorted(wf.goal_levels.items(), key=lambda kv: GOAL_LEVELS.index(kv[0]))
-    return [GoalGroup(level=level, level_label=label.get(lang),
-                      items=[GoalItem(text=g.text, indicator=g.indicator, target=g.target)
-                             for g in goals if g.level == level])
-            for level, label in levels if any(g.level == level for g in goals)]

@@ -130,14 +130,15 @@ def status_report(db: Database, *, code: str, today: dt.date, lang: str) -> Stat
             status_label=timed_report.status_label(p, wf.statuses[p.status].get(lang), t, time_rules.benefit_status),
             round=p.round, outcome_labels={key: label.get(lang) for key, label in wf.outcomes.items()},
             owners=[Owner(org=org.name, grade=po.grade, lead=po.lead) for po, org in owners], roles=roles,
-            gate=gate, time_rules=time_rules, goals=_goal_groups(wf, goals, lang), milestones=milestones,
+            gate=gate, time_rules=time_rules, goals=goal_groups(wf, goals, lang), milestones=milestones,
             counts=LightCounts(**{c: sum(m.light == c for m in milestones)
                                   for c in ("red", "yellow", "green", "done")}),
             decisions=[_decision(wf, d, people, lang) for d in decisions],
             anchoring=_anchoring(owners, anchoring, t))
 
 
-def _goal_groups(wf: Any, goals: list[Goal], lang: str) -> list[GoalGroup]:
+def goal_groups(wf: Any, goals: list[Goal], lang: str) -> list[GoalGroup]:
+    """The goals per level, in the levels' order (the status report's and the public page's)."""
     return [GoalGroup(level=level, level_label=label.get(lang),
                       items=[GoalItem(text=g.text, indicator=g.indicator, target=g.target)
                              for g in goals if g.level == level])
