@@ -142,9 +142,9 @@ def measure_list(ctx: typer.Context,
     if json_:
         emit_json(rows)  # "version" is what --if-version of measure status and measure link takes
         return
-    pairs = [(r["org"], r["role"], r) for r in rows] if org else by_org(rows)
-    table([(name, role, r["id"], r["title"], r["status"], r["responsible"], ", ".join(r["supporting"]),
-            ", ".join(r["projects"])) for name, role, r in pairs],
+    pairs = [(r.org, r.role, r) for r in rows] if org else [(x.org, x.role, x.measure) for x in by_org(rows)]
+    table([(name, role, r.id, r.title, r.status, r.responsible, ", ".join(r.supporting),
+            ", ".join(r.projects)) for name, role, r in pairs],
           ["organisation", "role", "id", "measure", "status", "responsible", "supporting", "projects"])
 
 

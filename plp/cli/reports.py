@@ -135,9 +135,9 @@ def export_ics(ctx: typer.Context, code: Optional[str] = typer.Argument(None, he
 
     lang = report_lang(lang)
     path = check_output(output, force=force)
-    items = calendar(state(ctx).db, code=code)
+    items = calendar(state(ctx).db, code=code, lang=lang)
     write(build(items, lang=lang, now=dates.now(now)), path)
-    _done(path, f"{sum(len(i['milestones']) + len(i['decisions']) + bool(i['planned']) for i in items)} events")
+    _done(path, f"{sum(len(i.milestones) + len(i.decisions) + bool(i.planned) for i in items)} events")
 
 
 @export_app.command("json")

@@ -53,7 +53,7 @@ def write_all(db: Database, folder: Path, *, now: dt.datetime, lang: str, status
     agenda = network.agenda(db, now=now, lang=lang)
     files.append(("agenda.html", documents.agenda(agenda, "html")))
     files.append(("agenda.md", documents.agenda(agenda, "md")))
-    files.append(("calendar.ics", ics.build(reporting.calendar(db), lang=lang, now=now)))
+    files.append(("calendar.ics", ics.build(reporting.calendar(db, lang=lang), lang=lang, now=now)))
     for code in timeline_of:
         data = reporting.timeline(db, code=code, today=today, lang=lang)
         files.append((f"timeline-{code}.svg", charts.timeline(data, lang=lang, fmt="svg")))

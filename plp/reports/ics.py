@@ -22,18 +22,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
+from plp.services.results_plans import CalendarProject
 from plp.texts import Labels
 
 
-def _uid(project: Any, what: str) -> str:
+def _uid(project: CalendarProject, what: str) -> str:
     created = project.created_at
     if created.tzinfo is not None:
         created = created.astimezone(dt.timezone.utc)
     return f"{project.code}-{what}-{created.strftime('%Y%m%dT%H%M%S')}@plp"
 
 
-def build(projects: list[dict[str, Any]], *, lang: str, now: dt.datetime, name: str | None = None) -> bytes:
-    """The calendar for ``plp.services.reporting.calendar``'s items."""
+def build(projects: list[CalendarProject], *, lang: str, now: dt.datetime, name: str | None = None) -> bytes:
+    """The calendar for ``plp.services.reporting.calendar``'s projects (read in the same ``lang``)."""
     from icalendar import Calendar
 
     t = Labels(lang)
@@ -47,7 +48,7 @@ def build(projects: list[dict[str, Any]], *, lang: str, now: dt.datetime, name: 
         cal.add_component(_event(stamp, uid, day, summary, description, sequence, category))
 
     for item in projects:
-        _project_events(item, lang, t, event)
+        _project_events(item, t, event)
     return cal.to_ical()
 
 
@@ -70,38 +71,33 @@ def _event(stamp: dt.datetime, uid: str, day: dt.date, summary: str, description
     return ev
 
 
-def _project_events(item: dict[str, Any], lang: str, t: Labels, event: Callable[..., None]) -> None:
+def _project_events(p: CalendarProject, t: Labels, event: Callable[..., None]) -> None:
     """One project's milestones, decisions, time-rule dates and planned meeting, as events."""
-    p, wf, people = item["project"], item["workflow"], item["people"]
-    head = f"{p.name} ({p.code})" + (f" · {item['lead']}" if item["lead"] else "")
-    for m in item["milestones"]:
+    head = f"{p.name} ({p.code})" + (f" · {p.lead}" if p.lead else "")
+    for m in p.milestones:
         mark = "✓ " if m.done_on else ""
-        lines = [head, f"{t('ics_milestone')} · {t('responsible')}: {people.get(m.responsible_id, '')}",
+        lines = [head, f"{t('ics_milestone')} · {t('responsible')}: {m.responsible or ''}",
                  f"{t('due')}: {m.due.isoformat()}"]
         if m.done_on:
             lines.append(f"{t('reached_on')}: {m.done_on.isoformat()}")
         event(_uid(p, f"milestone-{m.id}"), m.due, f"{mark}{p.code}: {m.title}", "\n".join(lines),
               p.version, t("ics_milestone"))
     seen: dict[tuple[str, int], int] = {}
-    for d in item["decisions"]:
+    for d in p.decisions:
         k = seen[(d.decision_point, d.round)] = seen.get((d.decision_point, d.round), 0) + 1
-        dp = next((x for x in wf.decision_points if x.key == d.decision_point), None)
-        label = dp.labels.get(lang) if dp else d.decision_point
-        outcome = wf.outcomes[d.outcome].get(lang)
-        lines = [head, f"{t('decided_by')}: {people.get(d.by_id, '')}"]
+        lines = [head, f"{t('decided_by')}: {d.by or ''}"]
         if d.note:
             lines.append(d.note)
         event(_uid(p, f"{d.decision_point}-r{d.round}-m{k}"), d.date,
-              f"{p.code}: {label} – {t('ics_decided', outcome=outcome)}", "\n".join(lines), p.version,
+              f"{p.code}: {d.label} – {t('ics_decided', outcome=d.outcome_label)}", "\n".join(lines), p.version,
               t("decision_point"))
-    for x in item.get("dates", []):  # the time rules: deadlines, reviews, expiries
-        label = t(x["kind"])
-        summary = f"{'✓ ' if x['done'] else ''}{p.code}: {label}" + (f" – {x['text']}" if x["text"] else "")
-        event(_uid(p, x["what"]), x["date"], summary, f"{head}\n{label}", p.version, label)
-    planned = item["planned"]
+    for x in p.dates:  # the time rules: deadlines, reviews, expiries
+        label = t(x.kind)
+        summary = f"{'✓ ' if x.done else ''}{p.code}: {label}" + (f" – {x.text}" if x.text else "")
+        event(_uid(p, x.what), x.date, summary, f"{head}\n{label}", p.version, label)
+    planned = p.planned
     if planned:
-        k = seen.get((planned["decision_point"], planned["round"]), 0) + 1
-        label = planned["labels"].get(lang)
-        event(_uid(p, f"{planned['decision_point']}-r{planned['round']}-m{k}"), planned["date"],
-              f"{p.code}: {label} ({t('ics_meeting')})", f"{head}\n{t('planned_meeting')}: {label}",
+        k = seen.get((planned.decision_point, planned.round), 0) + 1
+        event(_uid(p, f"{planned.decision_point}-r{planned.round}-m{k}"), planned.date,
+              f"{p.code}: {planned.label} ({t('ics_meeting')})", f"{head}\n{t('planned_meeting')}: {planned.label}",
               p.version, t("decision_point"))

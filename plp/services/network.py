@@ -38,6 +38,7 @@ from plp.services import timed_report
 from plp.services.plans import measure_rows
 from plp.services.results import Result
 from plp.services.results_ops import MeetingView
+from plp.services.results_plans import AgendaDeadline
 
 WINDOW = dt.timedelta(weeks=6)
 STALE = dt.timedelta(days=90)
@@ -136,14 +137,14 @@ class StaleMeasure(Result):
 
 @dataclasses.dataclass(frozen=True)
 class AgendaSection(Result):
-    """What one municipality must act on; ``deadlines`` come shaped from plp/services/timed_report.py."""
+    """What one municipality must act on; ``deadlines`` come from plp/services/timed_report.py."""
 
     org: str
     decisions: list[AgendaDecision]
     gates: list[AgendaGate]
     overdue: list[OverduePerson]
     measures: list[StaleMeasure]
-    deadlines: list[dict[str, Any]]
+    deadlines: list[AgendaDeadline]
     empty: bool
 
 
@@ -174,7 +175,7 @@ class _Items:
     gates: list[AgendaGate] = dataclasses.field(default_factory=list)
     overdue: list[OverduePerson] = dataclasses.field(default_factory=list)
     measures: list[StaleMeasure] = dataclasses.field(default_factory=list)
-    deadlines: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    deadlines: list[AgendaDeadline] = dataclasses.field(default_factory=list)
 
     def section(self, org: str) -> AgendaSection:
         items = vars(self)
@@ -214,8 +215,8 @@ def agenda(db: Database, *, now: dt.datetime, lang: str) -> Agenda:
         _gates(draft, horizon)
         _overdue(draft)
         _stale_measures(draft, now)
-        for org, item in timed_report.agenda_items(uow, draft.projects, draft.lead, today, horizon, draft.t):
-            draft.section(org).deadlines.append(item)
+        for x in timed_report.agenda_items(uow, draft.projects, draft.lead, today, horizon, draft.t):
+            draft.section(x.org).deadlines.append(x.item)
         for o in draft.orgs.values():  # every municipality gets its slot on the agenda
             if o.kind in ("municipality", "county"):
                 draft.section(o.name)
@@ -282,9 +283,9 @@ def _overdue(draft: _Draft) -> None:
 def _stale_measures(draft: _Draft, now: dt.datetime) -> None:
     """Open joint measures with no change for 90 days, under the responsible municipality."""
     for r in measure_rows(draft.uow):
-        if r["status"] in OPEN_MEASURES and r["changed_at"] <= now - STALE:
-            changed = r["changed_at"].astimezone(local_tz()).date()
-            draft.section(r["responsible"]).measures.append(StaleMeasure(
-                id=r["id"], plan=r["plan"], title=r["title"], status=r["status"],
-                status_label=draft.t("measure_" + r["status"]), last_changed=changed,
-                days=(draft.today - changed).days, projects=r["projects"]))
+        if r.status in OPEN_MEASURES and r.changed_at <= now - STALE:
+            changed = r.changed_at.astimezone(local_tz()).date()
+            draft.section(r.responsible).measures.append(StaleMeasure(
+                id=r.id, plan=r.plan, title=r.title, status=r.status,
+                status_label=draft.t("measure_" + r.status), last_changed=changed,
+                days=(draft.today - changed).days, projects=r.projects))

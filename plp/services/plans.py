@@ -26,6 +26,8 @@ from plp.errors import AlreadyExists, ConcurrentChange, InvalidInput, InvalidTra
 from plp.models import Measure, MeasureProject, MeasureSupport, Org, Plan, Project
 from plp.services.common import _short, check_code, choose, clean_text, get_org, get_project
 from plp.services.results_ops import MeasureLinked, MeasureRef, PlanRef, PlanRow
+from plp.services.results_plans import MeasureRole, MeasureRow, OrgMeasure
+from plp.services.results_reports import values_of
 
 MEASURE_STATUSES = ("not_started", "in_progress", "done", "dropped")
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
@@ -201,7 +203,7 @@ def set_measure_status(db: Database, *, measure: str, status: str, note: str | N
         return measure_ref(m)
 
 
-def measure_rows(uow: UnitOfWork, *, measure_ids: list[int] | None = None) -> list[dict[str, Any]]:
+def measure_rows(uow: UnitOfWork, *, measure_ids: list[int] | None = None) -> list[MeasureRow]:
     """Every measure (or those named) with its plan, organisations and projects."""
     s = uow.session
     q = (select(Measure, Plan, Org).join(Plan, Plan.id == Measure.plan_id)
@@ -217,33 +219,34 @@ def measure_rows(uow: UnitOfWork, *, measure_ids: list[int] | None = None) -> li
     for mp, code in s.exec(select(MeasureProject, Project.code).join(Project, Project.id == MeasureProject.project_id)
                            .order_by(Project.code)).all():
         linked.setdefault(mp.measure_id, []).append(code)
-    return [{"id": m.id, "plan": plan.code, "plan_title": plan.title, "title": m.title, "status": m.status,
-             "note": m.note, "responsible": org.name, "supporting": supporting.get(m.id, []),
-             "projects": linked.get(m.id, []), "changed_at": m.changed_at, "version": m.version}
+    return [MeasureRow(id=m.id, plan=plan.code, plan_title=plan.title, title=m.title, status=m.status, note=m.note,
+                       responsible=org.name, supporting=supporting.get(m.id, []), projects=linked.get(m.id, []),
+                       changed_at=m.changed_at, version=m.version)
             for m, plan, org in rows]
 
 
-def list_measures(db: Database, *, org: str | None = None, plan: str | None = None) -> list[dict[str, Any]]:
+def list_measures(db: Database, *, org: str | None = None,
+                  plan: str | None = None) -> list[MeasureRow] | list[OrgMeasure]:
     """Joint measures; with ``org``, those it is responsible for or supports, with its ``role``."""
     with db.unit() as uow:
         org_row = get_org(uow, org) if org else None
         plan_row = get_plan(uow, plan) if plan else None
         rows = measure_rows(uow)
     if plan_row is not None:
-        rows = [r for r in rows if r["plan"] == plan_row.code]
+        rows = [r for r in rows if r.plan == plan_row.code]
     if org_row is None:
         return rows
     out = []
     for r in rows:
-        if r["responsible"] == org_row.name:
-            out.append(dict(r, org=org_row.name, role="responsible"))
-        elif org_row.name in r["supporting"]:
-            out.append(dict(r, org=org_row.name, role="supporting"))
+        if r.responsible == org_row.name:
+            out.append(OrgMeasure(**values_of(r), org=org_row.name, role="responsible"))
+        elif org_row.name in r.supporting:
+            out.append(OrgMeasure(**values_of(r), org=org_row.name, role="supporting"))
     return out
 
 
-def by_org(rows: list[dict[str, Any]]) -> list[tuple[str, str, dict[str, Any]]]:
-    """(organisation, responsible|supporting, measure) for each organisation a measure names."""
-    out = [(r["responsible"], "responsible", r) for r in rows]
-    out += [(name, "supporting", r) for r in rows for name in r["supporting"]]
-    return sorted(out, key=lambda x: (x[0].lower(), x[1] != "responsible", x[2]["id"]))
+def by_org(rows: list[MeasureRow]) -> list[MeasureRole]:
+    """Each organisation a measure names, with its role (responsible or supporting) in that measure."""
+    out = [MeasureRole(org=r.responsible, role="responsible", measure=r) for r in rows]
+    out += [MeasureRole(org=name, role="supporting", measure=r) for r in rows for name in r.supporting]
+    return sorted(out, key=lambda x: (x.org.lower(), x.role != "responsible", x.measure.id))

@@ -36,6 +36,13 @@ from plp.services.common import (
 )
 from plp.services import timed_report
 from plp.services.plans import measure_rows
+from plp.services.results_plans import (
+    CalendarDecision,
+    CalendarMilestone,
+    CalendarProject,
+    MeasureRow,
+    PlannedMeeting,
+)
 from plp.services.results import Owner
 from plp.services.results_reports import (
     AnchoringEntry,
@@ -198,7 +205,7 @@ def portfolio(db: Database, *, today: dt.date, lang: str,
 
 def _portfolio_row(uow: UnitOfWork, p: Project, today: dt.date, lang: str, t: Labels, gate: GateSummary | None,
                    ms: list[ReportMilestone], owners: list[tuple[ProjectOwner, Org]],
-                   measures: list[dict[str, Any]]) -> PortfolioRow:
+                   measures: list[MeasureRow]) -> PortfolioRow:
     wf = workflow_of(uow, p)
     name, version = workflow_label_of(uow, p)
     time_facts = timed_report.portfolio_fields(uow, p, today)
@@ -215,11 +222,11 @@ def _portfolio_row(uow: UnitOfWork, p: Project, today: dt.date, lang: str, t: La
         missing=[c.short for c in gate.criteria if not c.met] if gate else [],
         red=sum(m.light == "red" for m in ms), yellow=sum(m.light == "yellow" for m in ms),
         owners=[Owner(org=org.name, grade=po.grade, lead=po.lead) for po, org in owners],
-        measures=[MeasureRef(id=m["id"], title=m["title"]) for m in measures if p.code in m["projects"]],
+        measures=[MeasureRef(id=m.id, title=m.title) for m in measures if p.code in m.projects],
         **values_of(time_facts))
 
 
-def _grouped(rows: list[PortfolioRow], by: str, measures: list[dict[str, Any]], t: Labels) -> list[PortfolioGroup]:
+def _grouped(rows: list[PortfolioRow], by: str, measures: list[MeasureRow], t: Labels) -> list[PortfolioGroup]:
     groups: dict[str, list[PortfolioRow]] = {}
     if by == "owner":
         for r in rows:
@@ -227,17 +234,18 @@ def _grouped(rows: list[PortfolioRow], by: str, measures: list[dict[str, Any]], 
                 groups.setdefault(o.org, []).append(dataclasses.replace(r, grade=o.grade))
         return [PortfolioGroup(group=g, projects=groups[g]) for g in sorted(groups, key=str.lower)]
     for m in measures:
-        groups[f"#{m['id']} {m['title']}"] = [r for r in rows if r.code in m["projects"]]
+        groups[f"#{m.id} {m.title}"] = [r for r in rows if r.code in m.projects]
     loose = [r for r in rows if not r.measures]
     out = [PortfolioGroup(group=g, projects=ps) for g, ps in groups.items()]
     return out + ([PortfolioGroup(group=t("no_measure"), projects=loose)] if loose else [])
 
 
-def calendar(db: Database, *, code: str | None = None,
-             project_ids: set[int] | None = None) -> list[dict[str, Any]]:
+def calendar(db: Database, *, lang: str, code: str | None = None,
+             project_ids: set[int] | None = None) -> list[CalendarProject]:
     """Milestones, planned decision meetings and decisions taken, per project, for the calendar.
 
     ``code`` names one project; ``project_ids`` keeps only those (a person's own feed).
+    Labels are in ``lang``.
     """
     with db.unit() as uow:
         s = uow.session
@@ -247,20 +255,33 @@ def calendar(db: Database, *, code: str | None = None,
         if project_ids is not None:
             q = q.where(Project.id.in_(sorted(project_ids)))
         people = {pr.id: pr.name for pr in s.exec(select(Person)).all()}
-        out = []
-        for p in s.exec(q).all():
-            wf = workflow_of(uow, p)
-            lead = s.exec(select(Org.name).join(ProjectOwner, ProjectOwner.org_id == Org.id)
-                          .where(ProjectOwner.project_id == p.id, ProjectOwner.lead.is_(True))).first()
-            ms = s.exec(select(Milestone).where(Milestone.project_id == p.id).order_by(Milestone.due, Milestone.id)).all()
-            ds = s.exec(select(Decision).where(Decision.project_id == p.id).order_by(Decision.date, Decision.id)).all()
-            gate = None
-            if p.gate_planned_on and p.status not in engine.END_STATES:
-                dp = wf.decision_point_from(p.phase)
-                gate = {"decision_point": dp.key, "round": p.round, "date": p.gate_planned_on, "labels": dp.labels}
-            out.append({"project": p, "workflow": wf, "lead": lead, "milestones": ms, "decisions": ds,
-                        "planned": gate, "people": people, "dates": timed_report.calendar_dates(uow, p)})
-        return out
+        return [_calendar_project(uow, p, people, lang) for p in s.exec(q).all()]
+
+
+def _calendar_project(uow: UnitOfWork, p: Project, people: dict[int, str], lang: str) -> CalendarProject:
+    s = uow.session
+    wf = workflow_of(uow, p)
+    lead = s.exec(select(Org.name).join(ProjectOwner, ProjectOwner.org_id == Org.id)
+                  .where(ProjectOwner.project_id == p.id, ProjectOwner.lead.is_(True))).first()
+    ms = s.exec(select(Milestone).where(Milestone.project_id == p.id).order_by(Milestone.due, Milestone.id)).all()
+    ds = s.exec(select(Decision).where(Decision.project_id == p.id).order_by(Decision.date, Decision.id)).all()
+    planned = None
+    if p.gate_planned_on and p.status not in engine.END_STATES:
+        dp = wf.decision_point_from(p.phase)
+        planned = PlannedMeeting(decision_point=dp.key, round=p.round, date=p.gate_planned_on,
+                                 label=dp.labels.get(lang))
+    decisions = []
+    for d in ds:
+        dp = next((x for x in wf.decision_points if x.key == d.decision_point), None)
+        decisions.append(CalendarDecision(
+            decision_point=d.decision_point, round=d.round, date=d.date,
+            label=dp.labels.get(lang) if dp else d.decision_point, outcome_label=wf.outcomes[d.outcome].get(lang),
+            by=people.get(d.by_id), note=d.note))
+    return CalendarProject(
+        code=p.code, name=p.name, created_at=p.created_at, version=p.version, lead=lead,
+        milestones=[CalendarMilestone(id=m.id, title=m.title, due=m.due, done_on=m.done_on,
+                                      responsible=people.get(m.responsible_id)) for m in ms],
+        decisions=decisions, dates=timed_report.calendar_dates(uow, p), planned=planned)
 
 
 def timeline(db: Database, *, code: str, today: dt.date, lang: str) -> Timeline:

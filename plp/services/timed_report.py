@@ -7,7 +7,6 @@ wording comes from ``plp/texts/labels.yaml`` in the report's language.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlmodel import select
 
@@ -16,6 +15,7 @@ from plp.models import Anchoring, Org, Project
 from plp.texts import Labels
 from plp.services import conditions as timed_rules
 from plp.services.projects import hold_of
+from plp.services.results_plans import AgendaDeadline, CalendarDate, OrgDeadline
 from plp.services.results_reports import PortfolioTimeFacts, TimeRules
 
 
@@ -71,17 +71,17 @@ def portfolio_fields(uow: UnitOfWork, p: Project, today: dt.date) -> PortfolioTi
 
 
 def agenda_items(uow: UnitOfWork, projects: dict[int, Project], lead: dict[int, str], today: dt.date,
-                 horizon: dt.date, t: Labels) -> list[tuple[str | None, dict[str, Any]]]:
-    """(municipality, item) for the network agenda: deadlines passed or within the window.
+                 horizon: dt.date, t: Labels) -> list[OrgDeadline]:
+    """Each deadline for the network agenda (passed or within the window), under its municipality.
 
     Under the lead owner: conditions not met, holds to review or dormant, benefit
     reviews due. Under the owner itself: an approval that expires within the window.
     """
-    out: list[tuple[str | None, dict[str, Any]]] = []
+    out: list[OrgDeadline] = []
     open_ = ("active", "on_hold")
 
-    def add(org: str | None, p: Project, text: str, date: str) -> None:
-        out.append((org, {"project": p.code, "name": p.name, "text": text, "date": date}))
+    def add(org: str | None, p: Project, text: str, date: dt.date) -> None:
+        out.append(OrgDeadline(org=org, item=AgendaDeadline(project=p.code, name=p.name, text=text, date=date)))
 
     for c in timed_rules.conditions_of(uow):
         p = projects[c.project_id]
@@ -90,7 +90,7 @@ def agenda_items(uow: UnitOfWork, projects: dict[int, Project], lead: dict[int, 
                 c.status == "missed" and p.status == "on_hold"):
             state = t("tr_condition_" + c.status)
             add(lead.get(p.id), p, t("tr_condition", dp=c.decision_point, due=c.due.isoformat(), text=c.text)
-                + f" ({state})", c.due.isoformat())
+                + f" ({state})", c.due)
     for p in projects.values():
         hold = hold_of(p)
         if hold and (hold.dormant_since or (hold.review_on and hold.review_on <= horizon)):
@@ -99,38 +99,36 @@ def agenda_items(uow: UnitOfWork, projects: dict[int, Project], lead: dict[int, 
                 parts.append(t("tr_review", date=hold.review_on.isoformat()))
             if hold.dormant_since:
                 parts.append(t("tr_dormant", date=hold.dormant_since.isoformat()))
-            add(lead.get(p.id), p, ", ".join(parts), (hold.review_on or hold.held_on).isoformat())
+            add(lead.get(p.id), p, ", ".join(parts), hold.review_on or hold.held_on)
         if p.follow_up == "open":
             for r in timed_rules.benefit_reviews_of(uow, p):
                 if not r.done and r.due <= horizon:
-                    add(lead.get(p.id), p, t("tr_benefit", n=r.review, after=r.after, due=r.due.isoformat()),
-                        r.due.isoformat())
+                    add(lead.get(p.id), p, t("tr_benefit", n=r.review, after=r.after, due=r.due.isoformat()), r.due)
     for a, org in uow.session.exec(select(Anchoring, Org.name).join(Org, Org.id == Anchoring.org_id)
                                    .where(Anchoring.valid_until.is_not(None), Anchoring.valid_until <= horizon,
                                           Anchoring.valid_until >= today - dt.timedelta(weeks=6))).all():
         p = projects[a.project_id]
         if p.status in open_:
-            add(org, p, t("tr_valid_until", org=org, ref=a.ref, date=a.valid_until.isoformat()),
-                a.valid_until.isoformat())
-    out.sort(key=lambda x: (x[1]["date"], x[1]["project"]))
+            add(org, p, t("tr_valid_until", org=org, ref=a.ref, date=a.valid_until.isoformat()), a.valid_until)
+    out.sort(key=lambda x: (x.item.date, x.item.project))
     return out
 
 
-def calendar_dates(uow: UnitOfWork, p: Project) -> list[dict[str, Any]]:
+def calendar_dates(uow: UnitOfWork, p: Project) -> list[CalendarDate]:
     """The time rules' dates for the calendar: condition deadlines, the review of a hold,
     expiries of anchoring, benefit reviews. ``what`` names the event for a stable UID."""
-    out: list[dict[str, Any]] = []
+    out: list[CalendarDate] = []
     for c in timed_rules.conditions_of(uow, [p.id]):
-        out.append({"what": f"condition-{c.id}", "kind": "ics_condition", "date": c.due, "text": c.text,
-                    "done": c.status == "met"})
+        out.append(CalendarDate(what=f"condition-{c.id}", kind="ics_condition", date=c.due, text=c.text,
+                                done=c.status == "met"))
     if p.status == "on_hold" and p.review_on and p.held_on:
-        out.append({"what": f"review-{p.held_on.isoformat()}", "kind": "ics_review", "date": p.review_on,
-                    "text": "", "done": False})
+        out.append(CalendarDate(what=f"review-{p.held_on.isoformat()}", kind="ics_review", date=p.review_on,
+                                text="", done=False))
     for a, org in uow.session.exec(select(Anchoring, Org.name).join(Org, Org.id == Anchoring.org_id)
                                    .where(Anchoring.project_id == p.id, Anchoring.valid_until.is_not(None))).all():
-        out.append({"what": f"expiry-{a.id}", "kind": "ics_expiry", "date": a.valid_until, "text": f"{org} {a.ref}",
-                    "done": False})
+        out.append(CalendarDate(what=f"expiry-{a.id}", kind="ics_expiry", date=a.valid_until, text=f"{org} {a.ref}",
+                                done=False))
     for r in timed_rules.benefit_reviews_of(uow, p):
-        out.append({"what": f"benefit-{r.review}", "kind": "ics_benefit", "date": r.due,
-                    "text": f"{r.review} ({r.after})", "done": r.done})
+        out.append(CalendarDate(what=f"benefit-{r.review}", kind="ics_benefit", date=r.due,
+                                text=f"{r.review} ({r.after})", done=r.done))
     return out

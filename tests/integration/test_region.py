@@ -70,8 +70,8 @@ def test_a_measure_has_one_responsible_and_supporting_municipalities_and_linked_
     plans.set_measure_status(db, measure=f"#{m.id}", status="in_progress", note="I gang", now=at("2026-01-03"),
                              actor=A)
     [row] = plans.list_measures(db)
-    assert (row["responsible"], row["supporting"], row["projects"]) == ("Vennesla", ["Iveland", "Kristiansand"], ["vdc"])
-    assert (row["status"], row["note"], row["plan"]) == ("in_progress", "I gang", "snp")
+    assert (row.responsible, row.supporting, row.projects) == ("Vennesla", ["Iveland", "Kristiansand"], ["vdc"])
+    assert (row.status, row.note, row.plan) == ("in_progress", "I gang", "snp")
     assert [p.to_json() for p in plans.list_plans(db)] == [
         {"id": 1, "code": "snp", "title": "Strategisk næringsplan", "period": "2015–2019", "measures": 1}]
 
@@ -83,8 +83,8 @@ def test_measure_list_by_org_says_whether_it_is_responsible_or_supporting(db):
     plans.add_measure(db, plan="snp", title="Tiltak B", responsible="Iveland", now=at("2026-01-01"), actor=A)
     plans.add_measure(db, plan="snp", title="Tiltak C", responsible="Kristiansand", now=at("2026-01-01"), actor=A)
     rows = plans.list_measures(db, org="iveland")
-    assert [(r["title"], r["role"]) for r in rows] == [("Tiltak A", "supporting"), ("Tiltak B", "responsible")]
-    assert [(org, role, r["title"]) for org, role, r in plans.by_org(plans.list_measures(db))] == [
+    assert [(r.title, r.role) for r in rows] == [("Tiltak A", "supporting"), ("Tiltak B", "responsible")]
+    assert [(x.org, x.role, x.measure.title) for x in plans.by_org(plans.list_measures(db))] == [
         ("Iveland", "responsible", "Tiltak B"), ("Iveland", "supporting", "Tiltak A"),
         ("Kristiansand", "responsible", "Tiltak C"), ("Vennesla", "responsible", "Tiltak A")]
 
@@ -144,7 +144,7 @@ def test_a_measure_changed_by_someone_else_meanwhile_is_refused(db):
         plans.set_measure_status(db, measure="1", status="in_progress", now=at("2026-01-02"), actor=A)
         with pytest.raises(ConcurrentChange, match="measure 1 was changed meanwhile"):
             plans._touch(uow, stale, at("2026-01-03"), status="done")
-    assert plans.list_measures(db)[0]["status"] == "in_progress"
+    assert plans.list_measures(db)[0].status == "in_progress"
 
 
 # ------------------------------------------------------------------------ agenda

@@ -55,8 +55,8 @@ def calendar(name: str, ctx: Ctx = Depends(context)):
     person_id = signin.feed_person(ctx.db, token=token) if name.endswith(".ics") else None
     if person_id is None:
         raise NotFound("unknown calendar")
-    items = calendar_items(ctx.db, project_ids=_projects_of(ctx, person_id))
     lang = _person_lang(ctx, person_id)
+    items = calendar_items(ctx.db, lang=lang, project_ids=_projects_of(ctx, person_id))
     body = ics.build(items, lang=lang, now=ctx.settings.now())
     return Response(body, media_type="text/calendar; charset=utf-8")
 
