@@ -44,6 +44,11 @@ def pg_server():
 
     cluster = None
     url = os.environ.get("PLP_TEST_PG_URL")
+    if url and os.environ.get("PYTEST_XDIST_WORKER"):
+        # Every pytest-xdist worker makes the same database names (plp_template, ...):
+        # on one shared server they would drop each other's. Each worker's own cluster is fine.
+        pytest.fail("PLP_TEST_PG_URL names one server for one pytest process: run it with -p no:xdist "
+                    "(or without PLP_TEST_PG_URL, so each worker starts its own cluster)", pytrace=False)
     if not url:
         try:
             cluster = Cluster().start()
@@ -60,6 +65,9 @@ def pg_server():
     db.upgrade()  # runs the Alembic migrations on PostgreSQL, as plp init does
     db.dispose()
     yield admin, url.rsplit("/", 1)[0]
+    from tests import snapshots
+
+    snapshots.drop_all(admin)
     admin.dispose()
     if cluster:
         cluster.stop()
@@ -208,20 +216,28 @@ def assert_one_line_error(result: Result, code: int = 1, contains: str | None = 
 
 
 @pytest.fixture
-def region(cli):
-    """A small region: three municipalities, a few people, and one project in idea."""
+def region(cli, db_path, pg_server, sqlite_template, monkeypatch):
+    """A small region: three municipalities, a few people, and one project in idea.
+
+    The commands run once per test process; later tests get a copy (tests/snapshots.py).
+    """
+    from tests.snapshots import restore_or_build
 
     def ok(*args: str) -> Result:
         r = cli(*args)
         assert r.code == 0, (args, r.err)
         return r
 
-    for org in ("Vennesla", "Iveland", "Kristiansand"):
-        ok("org", "add", org)
-    ok("person", "add", "Kari Nordmann", "--email", "kari@example.no", "--org", "Vennesla")
-    ok("person", "add", "Ola Nordmann", "--email", "ola@example.no", "--org", "Iveland")
-    ok("person", "add", "Per Leiar", "--org", "Vennesla")
-    ok("project", "create", "vdc", "Datasenter", "--workflow", "plp", "--owner", "Vennesla:A", "--owner", "Iveland:C")
+    def build() -> None:
+        for org in ("Vennesla", "Iveland", "Kristiansand"):
+            ok("org", "add", org)
+        ok("person", "add", "Kari Nordmann", "--email", "kari@example.no", "--org", "Vennesla")
+        ok("person", "add", "Ola Nordmann", "--email", "ola@example.no", "--org", "Iveland")
+        ok("person", "add", "Per Leiar", "--org", "Vennesla")
+        ok("project", "create", "vdc", "Datasenter", "--workflow", "plp", "--owner", "Vennesla:A",
+           "--owner", "Iveland:C")
+
+    restore_or_build("region", build, db_path, pg_server, sqlite_template, monkeypatch)
     return ok
 
 
