@@ -216,12 +216,26 @@ def assert_one_line_error(result: Result, code: int = 1, contains: str | None = 
 
 
 @pytest.fixture
-def region(cli, db_path, pg_server, sqlite_template, monkeypatch):
+def snapshot(db_path, pg_server, sqlite_template, monkeypatch):
+    """``snapshot(name, build, base=None)``: the state ``build()`` makes, built once per process and copied.
+
+    For fixtures that run the same commands for many tests; see tests/snapshots.py.
+    ``base`` names the snapshot ``build()`` starts from (``"region"`` for a fixture on top of region).
+    """
+    from tests.snapshots import restore_or_build
+
+    def run(name: str, build, base: str | None = None) -> None:
+        restore_or_build(name, build, db_path, pg_server, sqlite_template, monkeypatch, base)
+
+    return run
+
+
+@pytest.fixture
+def region(cli, snapshot):
     """A small region: three municipalities, a few people, and one project in idea.
 
     The commands run once per test process; later tests get a copy (tests/snapshots.py).
     """
-    from tests.snapshots import restore_or_build
 
     def ok(*args: str) -> Result:
         r = cli(*args)
@@ -237,7 +251,7 @@ def region(cli, db_path, pg_server, sqlite_template, monkeypatch):
         ok("project", "create", "vdc", "Datasenter", "--workflow", "plp", "--owner", "Vennesla:A",
            "--owner", "Iveland:C")
 
-    restore_or_build("region", build, db_path, pg_server, sqlite_template, monkeypatch)
+    snapshot("region", build)
     return ok
 
 

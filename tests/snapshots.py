@@ -8,8 +8,10 @@ same real commands, so the copy is the state they make; only the moments in the
 events are those of the first run.
 
 A copy is taken only when it cannot differ from running the commands in the test: the
-test's database is still exactly the fresh, migrated one, and no PLP_* setting differs
-from the default the snapshot was made with. Otherwise the fixture runs its commands.
+test's database holds exactly what the snapshot was built from (the fresh, migrated
+database, or the snapshot of the fixture it builds on, such as ``region``), and no
+PLP_* setting differs from those the snapshot was made with. Otherwise the fixture
+runs its commands in the test, as before.
 """
 
 from __future__ import annotations
@@ -55,24 +57,28 @@ def _sqlite_copy(source: str, target: str) -> None:
         src.close()
 
 
-def _sqlite_pristine(path: Path, template: Path) -> bool:
-    wal = Path(f"{path}-wal")
-    if wal.exists() and wal.stat().st_size:
-        return False
-    return path.read_bytes() == template.read_bytes()
+_dumps: dict[str, str] = {}  # a snapshot's (or the template's) content as text, made once
 
 
-def _pg_pristine(admin, name: str) -> bool:
-    """The database has nothing the template lacks: every table of the template's is empty but alembic's."""
-    from sqlalchemy import create_engine, inspect, text
+def _content(target: str, pg_server) -> str:
+    from tests.conftest import dump
 
-    engine = create_engine(_url(admin, name))
-    try:
-        with engine.connect() as conn:
-            tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
-            return not any(conn.execute(text(f'SELECT EXISTS (SELECT 1 FROM "{t}")')).scalar() for t in tables)
-    finally:
-        engine.dispose()
+    if pg_server is None:
+        return dump(Path(target))
+    admin, _ = pg_server
+    return dump(_url(admin, target))
+
+
+def _holds(db_path, source: str | None, pg_server, sqlite_template) -> bool:
+    """This test's database holds exactly what ``source`` holds (None: the fresh, migrated template)."""
+    if pg_server is None and source is None:  # the common case, byte for byte
+        wal = Path(f"{db_path}-wal")
+        return not (wal.exists() and wal.stat().st_size) and Path(db_path).read_bytes() == sqlite_template.read_bytes()
+    source = source or "plp_template"
+    if source not in _dumps:
+        _dumps[source] = _content(source, pg_server)
+    mine = str(db_path) if pg_server is None else str(db_path).rsplit("/", 1)[1]
+    return _content(mine, pg_server) == _dumps[source]
 
 
 def _pg_terminate(admin, name: str) -> None:
@@ -84,41 +90,38 @@ def _pg_terminate(admin, name: str) -> None:
                           "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
 
 
-def restore_or_build(name: str, build: Callable[[], None], db_path, pg_server, sqlite_template, monkeypatch) -> None:
-    """Make this test's database hold what ``build()`` makes, copying this process's snapshot when it may."""
+def restore_or_build(name: str, build: Callable[[], None], db_path, pg_server, sqlite_template, monkeypatch,
+                     base: str | None = None) -> None:
+    """Make this test's database hold what ``build()`` makes, copying this process's snapshot when it may.
+
+    ``base`` names the snapshot ``build()`` starts from (the fixture it builds on); None is the fresh database.
+    """
     settings = _settings(db_path)
-    if settings is None:
+    source = _made.get((base, settings)) if base else None
+    if settings is None or (base and source is None) or not _holds(db_path, source, pg_server, sqlite_template):
         build()
         return
-    if pg_server is None:
-        if not _sqlite_pristine(Path(db_path), sqlite_template):
-            build()
-            return
-    else:
-        admin, _ = pg_server
-        target_name = str(db_path).rsplit("/", 1)[1]
-        if not _pg_pristine(admin, target_name):
-            build()
-            return
     key = (name, settings)
     if key not in _made:
-        _made[key] = _make(name, len(_made), build, db_path, pg_server, sqlite_template, monkeypatch)
+        _made[key] = _make(name, len(_made), build, source, db_path, pg_server, sqlite_template, monkeypatch)
     snapshot = _made[key]
     if pg_server is None:
         _sqlite_copy(snapshot, str(db_path))
         return
     from sqlalchemy import text
 
+    admin, _ = pg_server
+    target_name = str(db_path).rsplit("/", 1)[1]
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {target_name} WITH (FORCE)"))
         conn.execute(text(f"CREATE DATABASE {target_name} TEMPLATE {snapshot}"))
 
 
-def _make(name, number, build, db_path, pg_server, sqlite_template, monkeypatch) -> str:
-    """Run ``build()`` on a new database of its own; returns the SQLite path or the PostgreSQL database name."""
+def _make(name, number, build, source, db_path, pg_server, sqlite_template, monkeypatch) -> str:
+    """Run ``build()`` on a new copy of ``source`` (None: the template); returns its path or database name."""
     if pg_server is None:
         path = Path(sqlite_template).parent / f"snapshot-{number}-{name}.db"
-        _sqlite_copy(str(sqlite_template), str(path))
+        _sqlite_copy(source or str(sqlite_template), str(path))
         target = str(path)
     else:
         from sqlalchemy import text
@@ -127,7 +130,7 @@ def _make(name, number, build, db_path, pg_server, sqlite_template, monkeypatch)
         target = f"plp_snapshot_{os.getpid()}_{number}"
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)"))
-            conn.execute(text(f"CREATE DATABASE {target} TEMPLATE plp_template"))
+            conn.execute(text(f"CREATE DATABASE {target} TEMPLATE {source or 'plp_template'}"))
     monkeypatch.setenv("PLP_DB", target if pg_server is None else _url(admin, target))
     try:
         build()
