@@ -19,6 +19,13 @@ PLP_BIN = shutil.which("plp", path=str(Path(sys.executable).parent)) or shutil.w
 BACKEND = os.environ.get("PLP_TEST_BACKEND", "sqlite")  # `make test` runs the suite with each
 
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-xdist gives its workers COLUMNS (the controller's width); plp reads it as a
+    # terminal width and would wrap its output at 80 columns instead of 120 off a terminal.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
+
 def pytest_report_header(config):
     return f"plp database backend: {BACKEND}"
 
