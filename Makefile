@@ -17,23 +17,37 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/plp demo
 
-# The whole suite twice: on SQLite files, then on a throwaway PostgreSQL cluster
-# that the tests start themselves (tests/pg.py). The browser tests (tests/web) drive
-# Debian's chromium, which ensure-chromium.sh installs when it is missing.
+# The whole suite twice: on SQLite files and on a throwaway PostgreSQL cluster that the
+# tests start themselves (tests/pg.py), side by side, each spread over PYTEST_WORKERS
+# pytest-xdist workers (one file per worker at a time, so a module's fixtures are built
+# once). Each run prints its report when it ends; `make test` fails when either fails.
+# The browser tests (tests/web) drive Debian's chromium, which ensure-chromium.sh
+# installs when it is missing.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
+
 test: $(STAMP)
 	bash tests/ensure-postgres.sh
 	bash tests/ensure-chromium.sh
-	$(BIN)/python -m pytest
-	PLP_TEST_BACKEND=postgresql $(BIN)/python -m pytest
+	@echo "Running the suite on SQLite and on PostgreSQL side by side; each report follows when its run ends."
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest-sqlite pytest-postgres
 
 test-sqlite: $(STAMP)
 	bash tests/ensure-chromium.sh
-	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory pytest-sqlite
 
 test-postgres: $(STAMP)
 	bash tests/ensure-postgres.sh
 	bash tests/ensure-chromium.sh
-	PLP_TEST_BACKEND=postgresql $(BIN)/python -m pytest
+	$(MAKE) --no-print-directory pytest-postgres
+
+# The runs alone, without the installs (what `make test` runs in parallel).
+.PHONY: pytest-sqlite pytest-postgres
+pytest-sqlite: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+pytest-postgres: $(STAMP)
+	PLP_TEST_BACKEND=postgresql $(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 clean:
 	rm -rf $(VENV) plp-demo.db plp-demo.db-wal plp-demo.db-shm plp-demo

@@ -19,6 +19,13 @@ PLP_BIN = shutil.which("plp", path=str(Path(sys.executable).parent)) or shutil.w
 BACKEND = os.environ.get("PLP_TEST_BACKEND", "sqlite")  # `make test` runs the suite with each
 
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-xdist gives its workers COLUMNS (the controller's width); plp reads it as a
+    # terminal width and would wrap its output at 80 columns instead of 120 off a terminal.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
+
 def pytest_report_header(config):
     return f"plp database backend: {BACKEND}"
 
@@ -44,6 +51,11 @@ def pg_server():
 
     cluster = None
     url = os.environ.get("PLP_TEST_PG_URL")
+    if url and os.environ.get("PYTEST_XDIST_WORKER"):
+        # Every pytest-xdist worker makes the same database names (plp_template, ...):
+        # on one shared server they would drop each other's. Each worker's own cluster is fine.
+        pytest.fail("PLP_TEST_PG_URL names one server for one pytest process: run it with -p no:xdist "
+                    "(or without PLP_TEST_PG_URL, so each worker starts its own cluster)", pytrace=False)
     if not url:
         try:
             cluster = Cluster().start()
@@ -60,6 +72,9 @@ def pg_server():
     db.upgrade()  # runs the Alembic migrations on PostgreSQL, as plp init does
     db.dispose()
     yield admin, url.rsplit("/", 1)[0]
+    from tests import snapshots
+
+    snapshots.drop_all(admin)
     admin.dispose()
     if cluster:
         cluster.stop()
@@ -208,20 +223,42 @@ def assert_one_line_error(result: Result, code: int = 1, contains: str | None = 
 
 
 @pytest.fixture
-def region(cli):
-    """A small region: three municipalities, a few people, and one project in idea."""
+def snapshot(db_path, pg_server, sqlite_template, monkeypatch):
+    """``snapshot(name, build, base=None)``: the state ``build()`` makes, built once per process and copied.
+
+    For fixtures that run the same commands for many tests; see tests/snapshots.py.
+    ``base`` names the snapshot ``build()`` starts from (``"region"`` for a fixture on top of region).
+    """
+    from tests.snapshots import restore_or_build
+
+    def run(name: str, build, base: str | None = None) -> None:
+        restore_or_build(name, build, db_path, pg_server, sqlite_template, monkeypatch, base)
+
+    return run
+
+
+@pytest.fixture
+def region(cli, snapshot):
+    """A small region: three municipalities, a few people, and one project in idea.
+
+    The commands run once per test process; later tests get a copy (tests/snapshots.py).
+    """
 
     def ok(*args: str) -> Result:
         r = cli(*args)
         assert r.code == 0, (args, r.err)
         return r
 
-    for org in ("Vennesla", "Iveland", "Kristiansand"):
-        ok("org", "add", org)
-    ok("person", "add", "Kari Nordmann", "--email", "kari@example.no", "--org", "Vennesla")
-    ok("person", "add", "Ola Nordmann", "--email", "ola@example.no", "--org", "Iveland")
-    ok("person", "add", "Per Leiar", "--org", "Vennesla")
-    ok("project", "create", "vdc", "Datasenter", "--workflow", "plp", "--owner", "Vennesla:A", "--owner", "Iveland:C")
+    def build() -> None:
+        for org in ("Vennesla", "Iveland", "Kristiansand"):
+            ok("org", "add", org)
+        ok("person", "add", "Kari Nordmann", "--email", "kari@example.no", "--org", "Vennesla")
+        ok("person", "add", "Ola Nordmann", "--email", "ola@example.no", "--org", "Iveland")
+        ok("person", "add", "Per Leiar", "--org", "Vennesla")
+        ok("project", "create", "vdc", "Datasenter", "--workflow", "plp", "--owner", "Vennesla:A",
+           "--owner", "Iveland:C")
+
+    snapshot("region", build)
     return ok
 
 

@@ -46,6 +46,18 @@ class Cluster:
         subprocess.run(self._cmd(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "plp",
                                  "-E", "UTF8", "--locale", "C.UTF-8"),
                        check=True, capture_output=True)
+        # Parallel test runs (pytest-xdist workers, both backends at once) each start a
+        # cluster: a port taken between free_port() and the start gets another try.
+        for attempt in range(3):
+            try:
+                return self._start_server()
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+                self.port = free_port()
+        return self
+
+    def _start_server(self) -> "Cluster":
         options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
         result = subprocess.run(self._cmd(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options,

@@ -67,8 +67,8 @@ CASES = [
 
 
 @pytest.fixture
-def prepared(region, db_path):
-    region("role", "assign", "vdc", "Kari Nordmann", "sponsor")
+def prepared(region, snapshot, db_path):
+    snapshot("sponsored", lambda: region("role", "assign", "vdc", "Kari Nordmann", "sponsor"), base="region")
     return db_path
 
 

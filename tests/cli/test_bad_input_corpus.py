@@ -173,8 +173,8 @@ IMPORT_CASES = [
 
 
 @pytest.fixture
-def prepared(region, db_path, tmp_path):
-    region("role", "assign", "vdc", "Kari Nordmann", "sponsor")
+def prepared(region, snapshot, db_path, tmp_path):
+    snapshot("sponsored", lambda: region("role", "assign", "vdc", "Kari Nordmann", "sponsor"), base="region")
     (tmp_path / "folder.svg").mkdir()  # a folder whose name looks like an output file
     return db_path
 

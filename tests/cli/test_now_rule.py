@@ -13,15 +13,18 @@ FUTURE = "2099-01-05"
 
 
 @pytest.fixture
-def prepared(region):
-    ok = region
+def prepared(region, snapshot):
+    snapshot("now_rule", lambda: _prepare(region), base="region")
+    return region
+
+
+def _prepare(ok) -> None:
     ok("role", "assign", "vdc", "Kari Nordmann", "sponsor")
     ok("checklist", "tick", "vdc", "idea_sketch")
     ok("checklist", "tick", "vdc", "owners_identified")
     ok("milestone", "add", "vdc", "Skisse", "--due", "2026-03-31", "--responsible", "Ola Nordmann")
     ok("plan", "add", "snp", "Strategisk næringsplan", "--now", "2026-01-02")
     ok("measure", "add", "snp", "Grøn datalagring", "--responsible", "Vennesla")
-    return ok
 
 
 # Every command that writes or sends and takes --now.

@@ -10,8 +10,12 @@ from tests.conftest import assert_one_line_error, dump
 
 
 @pytest.fixture
-def prepared(region, db_path):
-    ok = region
+def prepared(region, snapshot, db_path):
+    snapshot("reports_cli", lambda: _prepare(region), base="region")
+    return db_path
+
+
+def _prepare(ok) -> None:
     ok("role", "assign", "vdc", "Kari Nordmann", "sponsor")
     ok("plan", "add", "snp", "Strategisk næringsplan", "--period", "2015-2019")
     ok("measure", "add", "snp", "Grøn datalagring", "--responsible", "Vennesla", "--supporting", "Iveland",
@@ -20,7 +24,6 @@ def prepared(region, db_path):
     ok("measure", "link", "1", "vdc")
     ok("trust", "record", "--round", "2026", "--respondent", "Kari Nordmann", "--scores", "4,3,5,4,3",
        "--now", "2026-02-01")
-    return db_path
 
 
 def test_measure_list_shows_what_each_municipality_is_responsible_for_and_supports(prepared, cli):

@@ -24,14 +24,17 @@ def counts(path: Path) -> dict[str, int]:
 
 
 @pytest.fixture
-def source(plp_bin, tmp_path):
-    """A small region in a database whose path holds every character a URL treats specially."""
+def source(cli, tmp_path):
+    """A small region in a database whose path holds every character a URL treats specially.
+
+    Built in-process (the backups below go through the installed command).
+    """
     folder = tmp_path / "data #1"
     folder.mkdir()
     path = folder / "region?#%20 100%.db"
 
     def ok(*args: str) -> None:
-        result = plp_bin("--db", str(path), *args)
+        result = cli("--db", str(path), *args)
         assert result.code == 0, (args, result.err)
 
     ok("init")

@@ -7,6 +7,7 @@ meet them; the rules around them through the in-process ``cli``.
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -19,6 +20,18 @@ def guarded(region, cli):
     region("--as", "Kari Nordmann", "init", "--admin", "Kari Nordmann")
     region("--as", "Kari Nordmann", "config", "set", "require-identity", "true")
     return region
+
+
+def _has_open(pid: int, path) -> bool:
+    """Process ``pid`` holds ``path`` open (Linux's /proc; without it, say yes and rely on the pause after)."""
+    folder = f"/proc/{pid}/fd"
+    if not os.path.isdir(folder):
+        return True
+    try:
+        want = os.path.realpath(str(path))
+        return any(os.path.realpath(os.readlink(os.path.join(folder, fd))) == want for fd in os.listdir(folder))
+    except OSError:  # a descriptor closed while we looked
+        return False
 
 
 def _events(db_path, kind: str) -> list[tuple]:
@@ -145,7 +158,10 @@ def test_two_administrators_revoking_each_other_at_once_leave_one(guarded, cli, 
             wait_for(lambda: query(db_path, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
                                             "current_database() AND wait_event_type = 'Lock'")[0][0] > 0,
                      what="the second revoke queueing")
-        else:  # SQLite shows no queue to look at: give the second process time to read and queue
+        else:  # SQLite shows no queue to look at: once the second process has the database open
+            # (started and imported, however loaded the machine), give it time to queue
+            wait_for(lambda: _has_open(second.proc.pid, db_path) or second.proc.poll() is not None,
+                     what="the second revoke opening the database")
             time.sleep(2)
         assert first.release()[0] == 0
         code, err = second.release() if (tmp_path / "never").exists() else (second.proc.wait(120),

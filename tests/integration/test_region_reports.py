@@ -18,9 +18,13 @@ NOW = "2026-03-10"
 
 
 @pytest.fixture
-def reported(region):
+def reported(region, snapshot):
     """vdc in the pre-project, BP2 planned, one milestone of each light; a second project skog in idea."""
-    ok = region
+    snapshot("reported", lambda: _report_on(region), base="region")
+    return region
+
+
+def _report_on(ok) -> None:
     advance_to_pre_project(ok)
     make_bp2_ready_except_anchoring(ok)
     ok("anchor", "record", "vdc", "--org", "Vennesla", "--body", "kommunestyre", "--ref", "PS 1/26",
@@ -36,7 +40,6 @@ def reported(region):
     ok("plan", "add", "snp", "Strategisk næringsplan", "--period", "2015-2019")
     ok("measure", "add", "snp", "Grøn datalagring", "--responsible", "Vennesla", "--supporting", "Iveland")
     ok("measure", "link", "1", "vdc")
-    return ok
 
 
 class Page(HTMLParser):

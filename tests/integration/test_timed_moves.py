@@ -16,9 +16,13 @@ from tests.conftest import PLP_BIN, dump
 
 
 @pytest.fixture
-def bp2_ready(region):
+def bp2_ready(region, snapshot):
     """vdc in the pre-project with every BP2 criterion met except Iveland's anchoring."""
-    ok = region
+    snapshot("bp2_ready", lambda: _make_bp2_ready(region), base="region")
+    return region
+
+
+def _make_bp2_ready(ok) -> None:
     ok("role", "assign", "vdc", "Kari Nordmann", "sponsor")
     ok("checklist", "tick", "vdc", "idea_sketch")
     ok("checklist", "tick", "vdc", "owners_identified")
@@ -30,14 +34,14 @@ def bp2_ready(region):
         ok("checklist", "tick", "vdc", item)
     ok("anchor", "record", "vdc", "--org", "Vennesla", "--body", "kommunestyre", "--ref", "PS 1/25",
        "--date", "2025-02-01", "--now", "2025-02-01")
-    return ok
 
 
 @pytest.fixture
-def main_project(bp2_ready):
+def main_project(bp2_ready, snapshot):
     ok = bp2_ready
-    ok("anchor", "record", "vdc", "--org", "Iveland", "--body", "kommunestyre", "--ref", "PS 2/25",
-       "--date", "2025-02-01", "--now", "2025-02-01")
+    snapshot("main_project", lambda: ok("anchor", "record", "vdc", "--org", "Iveland", "--body", "kommunestyre",
+                                        "--ref", "PS 2/25", "--date", "2025-02-01", "--now", "2025-02-01"),
+             base="bp2_ready")
     return ok
 
 
