@@ -160,8 +160,8 @@ class _Runner:
         # Why deliveries failed, once per distinct error (already redacted: no secrets).
         errors: dict[str, int] = {}
         for row in result.rows:
-            if row["error"]:
-                errors[row["error"]] = errors.get(row["error"], 0) + 1
+            if row.error:
+                errors[row.error] = errors.get(row.error, 0) + 1
         for error, count in errors.items():
             log(f"delivery failed ({count} message(s)): {error}")
         return result.found, result.sent, result.failed

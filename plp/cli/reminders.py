@@ -43,16 +43,16 @@ def check(ctx: typer.Context,
         emit_json(result.rows)
     else:
         shown = result.rows[:SHOWN]
-        table([(r["kind"], r["project"], r["item"], r["step"], r["recipient"], r["channel"], r["due"], r["status"])
+        table([(r.kind, r.project, r.item, r.step, r.recipient, r.channel, r.due.isoformat(), r.status)
                for r in shown], ["kind", "project", "item", "step", "recipient", "channel", "due", "status"])
         if len(result.rows) > SHOWN:
             say(f"... and {len(result.rows) - SHOWN} more (use --json for all)")
     verb = "would send" if dry_run else "sent"
-    moves = [r for r in result.rows if r["channel"] == "move"]
+    moves = [r for r in result.rows if r.channel == "move"]
     deliveries = len(result.rows) - len(moves) if dry_run else result.sent
     summary = f"found {result.found}, {verb} {deliveries}"
     if moves:
-        applied = sum(r["status"] == "applied" for r in moves)
+        applied = sum(r.status == "applied" for r in moves)
         summary += f", {'would move' if dry_run else 'moved'} {len(moves) if dry_run else applied}"
     if not dry_run:
         summary += f", failed {result.failed}"

@@ -31,7 +31,7 @@ from plp.errors import ConcurrentChange, InvalidInput, NotFound, PlpError
 from plp.models import OutboxMessage, Project, Reminder
 from plp.notify import Channels, DeliveryError, one_line
 from plp.reminders import DueReminder, Planned, Recipient, compose, plan
-from plp.services.results_ops import OutboxChange, OutboxRow
+from plp.services.results_ops import CheckRow, OutboxChange, OutboxRow
 from plp.sqlfuncs import insert_ignore
 from plp.texts import message_lang
 
@@ -92,11 +92,11 @@ def _describe(e: Exception) -> str:
 
 
 def deliver(db: Database, *, now: dt.datetime, channels: Channels, claim: dt.timedelta = CLAIM,
-            keep_going: Callable[[], bool] | None = None) -> list[dict[str, Any]]:
+            keep_going: Callable[[], bool] | None = None) -> list[CheckRow]:
     """Claim, send and mark every outbox message that is due at ``now``; report each attempt."""
     worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     sender = _Sender(channels)
-    results: list[dict[str, Any]] = []
+    results: list[CheckRow] = []
     try:
         while True:
             batch = _claim(db, worker, now, claim)
@@ -135,7 +135,7 @@ def _claim(db: Database, worker: str, now: dt.datetime, claim: dt.timedelta) -> 
 
 def _send_batch(db: Database, sender: _Sender, batch: list[tuple], worker: str, now: dt.datetime,
                 claim: dt.timedelta, keep_going: Callable[[], bool] | None,
-                results: list[dict[str, Any]]) -> bool:
+                results: list[CheckRow]) -> bool:
     """Send one claimed batch; False when sending must stop (the lease was lost)."""
     ours = {msg.id for msg, _, _ in batch}
     claimed_at = utcnow()
@@ -182,7 +182,7 @@ def _release(db: Database, worker: str, ids: list[int]) -> None:
 
 
 def _attempt(db: Database, sender: _Sender, msg: OutboxMessage, rem: Reminder, code: str, worker: str,
-             now: dt.datetime) -> dict[str, Any]:
+             now: dt.datetime) -> CheckRow:
     error = None
     try:
         sender.send(msg)
@@ -197,10 +197,9 @@ def _attempt(db: Database, sender: _Sender, msg: OutboxMessage, rem: Reminder, c
         uow.session.execute(update(OutboxMessage).where(OutboxMessage.id == msg.id, OutboxMessage.claimed_by == worker)
                             .values(**values).execution_options(synchronize_session=False))
         uow.commit()
-    return {"kind": rem.kind, "project": code, "item": rem.item, "item_id": rem.item_id, "step": rem.step,
-            "recipient": msg.recipient, "channel": msg.channel, "due": rem.due.isoformat(),
-            "status": values["status"], "unreachable": unreachable_address(msg.channel, msg.address),
-            "error": error}
+    return CheckRow(kind=rem.kind, project=code, item=rem.item, item_id=rem.item_id, step=rem.step,
+                    recipient=msg.recipient, channel=msg.channel, due=rem.due, status=values["status"],
+                    unreachable=unreachable_address(msg.channel, msg.address), error=error)
 
 
 # ----------------------------------------------------------------- the operator

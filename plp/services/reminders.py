@@ -37,6 +37,7 @@ from plp.notify import Channels
 from plp.reminders import DueReminder, Planned, Recipient, plan
 from plp.services.common import facts_for, parsed_workflow
 from plp.services.outbox import CLAIM, deliver, write_outbox
+from plp.services.results_ops import CheckRow
 from plp.sqlfuncs import days_between
 from plp.workflow import AnchoringCriterion, ReminderLadder, Workflow
 
@@ -182,10 +183,10 @@ def find_due(uow: UnitOfWork, *, now: dt.datetime) -> list[DueReminder]:
 # ------------------------------------------------------------------------- outbox
 
 
-def _row(r: DueReminder, p: Planned, status: str, error: str | None = None) -> dict[str, Any]:
-    return {"kind": r.kind, "project": r.code, "item": r.item, "item_id": r.item_id, "step": r.step,
-            "recipient": p.recipient.name if p.recipient else "webhook", "channel": p.channel,
-            "due": r.due.isoformat(), "status": status, "unreachable": p.unreachable, "error": error}
+def _row(r: DueReminder, p: Planned, status: str, error: str | None = None) -> CheckRow:
+    return CheckRow(kind=r.kind, project=r.code, item=r.item, item_id=r.item_id, step=r.step,
+                    recipient=p.recipient.name if p.recipient else "webhook", channel=p.channel,
+                    due=r.due, status=status, unreachable=p.unreachable, error=error)
 
 
 # -------------------------------------------------------------------------- check
@@ -193,17 +194,20 @@ def _row(r: DueReminder, p: Planned, status: str, error: str | None = None) -> d
 
 @dataclass
 class CheckResult:
+    """What one check did: the moves time made, then the reminders' deliveries, a row each
+    (``plp check --json`` prints ``rows``)."""
+
     found: int
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[CheckRow] = field(default_factory=list)
     unreachable: list[str] = field(default_factory=list)
 
     @property
     def sent(self) -> int:
-        return sum(1 for r in self.rows if r["status"] == "sent")
+        return sum(1 for r in self.rows if r.status == "sent")
 
     @property
     def failed(self) -> int:
-        return sum(1 for r in self.rows if r["status"] == "failed")
+        return sum(1 for r in self.rows if r.status == "failed")
 
 
 def check(db: Database, *, now: dt.datetime, dry_run: bool = False, channels: Channels | None = None,
@@ -224,9 +228,9 @@ def check(db: Database, *, now: dt.datetime, dry_run: bool = False, channels: Ch
         planned = [(r, p) for r in found for p in plan(r, channels)]
         unreachable = sorted({p.recipient.name for _, p in planned if p.unreachable} | set(moved.unreachable))
         if dry_run:
-            return CheckResult(len(found), moved.rows + [_row(r, p, "would send") for r, p in planned], unreachable)
+            return CheckResult(len(found), moved.moves + [_row(r, p, "would send") for r, p in planned], unreachable)
         uow.end_read()
         created = write_outbox(uow, found, channels, now)
         uow.commit()
     rows = deliver(db, now=now, channels=channels, claim=claim, keep_going=keep_going)
-    return CheckResult(created, moved.rows + rows, unreachable)
+    return CheckResult(created, moved.moves + rows, unreachable)

@@ -262,12 +262,8 @@ class TableCounts(Result):
 
 
 @dataclasses.dataclass(frozen=True)
-class MoveRow(Result):
-    """A move time makes, as a row of ``plp check --json``: channel ``move``, effect and reason.
-
-    With ``--dry-run`` each move is followed by the notices it would send, which
-    carry their recipient and channel.
-    """
+class CheckRow(Result):
+    """One line of ``plp check``: a reminder delivered (or, with ``--dry-run``, that would be)."""
 
     kind: str
     project: str
@@ -280,6 +276,16 @@ class MoveRow(Result):
     status: str
     unreachable: bool
     error: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class MoveRow(CheckRow):
+    """A move time makes, as a row of ``plp check --json``: channel ``move``, effect and reason.
+
+    With ``--dry-run`` each move is followed by the notices it would send, which
+    carry their recipient and channel.
+    """
+
     effect: str
     reason: str
 

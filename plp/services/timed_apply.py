@@ -44,11 +44,6 @@ class MovesResult:
     unreachable: list[str] = field(default_factory=list)
 
     @property
-    def rows(self) -> list[dict[str, Any]]:
-        """The moves as rows of ``plp check --json``, which also lists the reminders' deliveries."""
-        return [m.to_json() for m in self.moves]
-
-    @property
     def applied(self) -> int:
         return sum(1 for r in self.moves if r.channel == "move" and r.status == "applied")
 

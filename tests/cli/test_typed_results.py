@@ -143,10 +143,27 @@ def test_the_moves_of_a_check_are_typed_and_keep_the_check_s_rows(demo, cli):
     moved = timed_apply.run(db, now=dt.datetime(2019, 6, 1, 8, tzinfo=dt.timezone.utc), dry_run=True,
                             channels=quiet)
     _typed(moved.moves)
-    assert moved.rows == [m.to_json() for m in moved.moves]
     r = cli("--db", str(path), "check", "--dry-run", "--now", "2019-06-01T10:00", "--json")
     assert r.code == 0, r.err
-    assert [row for row in json.loads(r.out) if row["channel"] == "move"][:1] == moved.rows[:1]
+    assert [row for row in json.loads(r.out) if row["channel"] == "move"][:1] == [m.to_json() for m in moved.moves][:1]
+
+
+def test_a_check_s_rows_are_typed_and_are_what_plp_check_prints(demo, cli):
+    """Moves and reminders alike come back as CheckRow results (a move is a CheckRow
+    with its effect and reason); ``plp check --json`` prints exactly their JSON."""
+    from plp.notify import Channels
+    from plp.services import reminders
+    from plp.services.results_ops import CheckRow
+
+    db, path = demo
+    quiet = Channels(smtp_url=None, mail_from="plp@localhost", webhook_url=None)
+    result = reminders.check(db, now=dt.datetime(2017, 10, 2, 8, tzinfo=dt.timezone.utc), dry_run=True,
+                             channels=quiet)
+    assert result.rows and all(isinstance(row, CheckRow) for row in result.rows)
+    _typed(result.rows)
+    r = cli("--db", str(path), "check", "--dry-run", "--now", "2017-10-02T10:00", "--json")
+    assert r.code == 0, r.err
+    assert r.out == _printed(result.rows)
 
 
 def test_changes_hand_back_typed_results_not_orm_rows(demo):
