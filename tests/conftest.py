@@ -262,6 +262,47 @@ def region(cli, snapshot):
     return ok
 
 
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """The demo's SQLite database, built once per test process by the installed ``plp demo``.
+
+    Never open it for writing: take a copy with :func:`copy_database`.
+    """
+    folder = tmp_path_factory.mktemp("demo")
+    path = folder / "demo.db"
+    env = dict(os.environ, PLP_USER="tester")
+    for name in ("PLP_WORKFLOW_PATH", "PLP_LANG", "PLP_SMTP_URL", "PLP_WEBHOOK_URL", "PLP_SCHEDULE", "PLP_DB"):
+        env.pop(name, None)
+    p = subprocess.run([PLP_BIN, "--db", str(path), "demo"], cwd=folder, env=env, capture_output=True, text=True,
+                       timeout=600)
+    assert p.returncode == 0, p.stderr
+    return path
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A consistent copy of the SQLite database ``source`` at ``target`` (SQLite's backup API)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    os.chmod(target, 0o600)
+    return target
+
+
+def result_types(annotation: object) -> list[object]:
+    """The types a return annotation promises, looking through ``X | Y``, ``X | None`` and ``list[X]``."""
+    import types
+    import typing
+
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        return [t for arg in typing.get_args(annotation) if arg is not type(None) for t in result_types(arg)]
+    if typing.get_origin(annotation) is list:
+        return result_types(typing.get_args(annotation)[0])
+    return [annotation]
+
+
 @pytest.fixture
 def new_version(tmp_path, monkeypatch):
     """Write version N of the plp workflow (the shipped file with some edits) and put it on the path."""

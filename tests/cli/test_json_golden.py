@@ -16,12 +16,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PLP_BIN
+from tests.conftest import copy_database
 
 GOLDEN = Path(__file__).parent / "golden" / "demo_json.json"
 NOW = "2017-10-02T12:00"
@@ -85,15 +84,8 @@ def _normalise(value, key: str | None = None, today: str = ""):
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("golden")
-    path = folder / "demo.db"
-    env = dict(os.environ, PLP_USER="tester")
-    for name in ("PLP_WORKFLOW_PATH", "PLP_LANG", "PLP_SMTP_URL", "PLP_WEBHOOK_URL", "PLP_SCHEDULE", "PLP_DB"):
-        env.pop(name, None)
-    p = subprocess.run([PLP_BIN, "--db", str(path), "demo"], cwd=folder, env=env, capture_output=True, text=True,
-                       timeout=600)
-    assert p.returncode == 0, p.stderr
+def demo_db(tmp_path_factory, demo_database) -> Path:
+    path = copy_database(demo_database, tmp_path_factory.mktemp("golden") / "demo.db")
     return path
 
 

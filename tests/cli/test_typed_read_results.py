@@ -12,8 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +34,7 @@ from plp.services.results_reports import (
     TimeRules,
 )
 from plp.texts import Labels
-from tests.conftest import PLP_BIN
+from tests.conftest import copy_database
 
 NOW = "2017-10-02T12:00"
 TODAY = dt.date(2017, 10, 2)
@@ -48,15 +46,8 @@ MAPS = {"outcome_labels", "role_labels", "conditions", "benefit_reviews"}
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("typed")
-    path = folder / "demo.db"
-    env = dict(os.environ, PLP_USER="tester")
-    for name in ("PLP_WORKFLOW_PATH", "PLP_LANG", "PLP_SMTP_URL", "PLP_WEBHOOK_URL", "PLP_SCHEDULE", "PLP_DB"):
-        env.pop(name, None)
-    p = subprocess.run([PLP_BIN, "--db", str(path), "demo"], cwd=folder, env=env, capture_output=True, text=True,
-                       timeout=600)
-    assert p.returncode == 0, p.stderr
+def demo(tmp_path_factory, demo_database) -> Path:
+    path = copy_database(demo_database, tmp_path_factory.mktemp("typed") / "demo.db")
     return path
 
 

@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
-import subprocess
-import types
-import typing
 from pathlib import Path
 
 import pytest
@@ -39,7 +35,7 @@ from plp.services import (
     workflows,
 )
 from plp.services.results import Result, plain
-from tests.conftest import PLP_BIN
+from tests.conftest import copy_database, result_types
 
 TYPED = [
     outbox.outbox, outbox.retry, outbox.cancel,
@@ -59,33 +55,19 @@ TYPED = [
 ]
 
 
-def _result_types(annotation: object) -> list[object]:
-    """The types a return annotation promises, looking through ``X | None`` and ``list[X]``."""
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        return [t for arg in typing.get_args(annotation) if arg is not type(None) for t in _result_types(arg)]
-    if typing.get_origin(annotation) is list:
-        return _result_types(typing.get_args(annotation)[0])
-    return [annotation]
 
 
 @pytest.mark.parametrize("service", TYPED, ids=lambda f: f"{f.__module__.rsplit('.', 1)[-1]}.{f.__name__}")
 def test_each_operational_service_promises_a_typed_result(service):
     annotation = eval(service.__annotations__["return"], service.__globals__)  # noqa: S307 - our own source
-    for promised in _result_types(annotation):
+    for promised in result_types(annotation):
         assert isinstance(promised, type) and issubclass(promised, Result), \
             f"{service.__module__}.{service.__name__} returns {annotation}, not a Result"
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("typed")
-    path = folder / "demo.db"
-    env = dict(os.environ, PLP_USER="tester")
-    for name in ("PLP_WORKFLOW_PATH", "PLP_LANG", "PLP_SMTP_URL", "PLP_WEBHOOK_URL", "PLP_SCHEDULE", "PLP_DB"):
-        env.pop(name, None)
-    p = subprocess.run([PLP_BIN, "--db", str(path), "demo"], cwd=folder, env=env, capture_output=True, text=True,
-                       timeout=600)
-    assert p.returncode == 0, p.stderr
+def demo_db(tmp_path_factory, demo_database) -> Path:
+    path = copy_database(demo_database, tmp_path_factory.mktemp("typed") / "demo.db")
     return path
 
 
