@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func
@@ -69,22 +70,29 @@ def _short(value: str, n: int = 40) -> str:
     return value if len(value) <= n else value[:n] + "..."
 
 
-_PROJECT_BY_CODE = None
+@cache
+def _project_by_code():
+    """Statements here are built once, on first use (building one costs more than running it on SQLite)."""
+    from sqlalchemy import bindparam
+
+    return select(Project).where(Project.code == bindparam("code"))
 
 
 def get_project(uow: UnitOfWork, code: str) -> Project:
-    global _PROJECT_BY_CODE
-    if _PROJECT_BY_CODE is None:
-        from sqlalchemy import bindparam
-
-        _PROJECT_BY_CODE = select(Project).where(Project.code == bindparam("code"))
-    p = uow.session.execute(_PROJECT_BY_CODE, {"code": code}).scalars().first()
+    p = uow.session.execute(_project_by_code(), {"code": code}).scalars().first()
     if p is None:
         raise NotFound(f"unknown project '{_short(code)}' (see 'plp project list')")
     return p
 
 
-_PROJECT_WITH_SHA = None
+@cache
+def _project_with_sha():
+    from sqlalchemy import bindparam
+    from sqlalchemy import select as core_select
+
+    t, w = Project.__table__, WorkflowDef.__table__
+    return (core_select(t, w.c.sha256.label("workflow_sha256"))
+            .join(w, w.c.id == t.c.workflow_id).where(t.c.code == bindparam("code")))
 
 
 def get_project_and_workflow(uow: UnitOfWork, code: str) -> tuple[Any, Workflow]:
@@ -95,15 +103,7 @@ def get_project_and_workflow(uow: UnitOfWork, code: str) -> tuple[Any, Workflow]
     """
     from types import SimpleNamespace
 
-    global _PROJECT_WITH_SHA
-    if _PROJECT_WITH_SHA is None:
-        from sqlalchemy import bindparam
-        from sqlalchemy import select as core_select
-
-        t, w = Project.__table__, WorkflowDef.__table__
-        _PROJECT_WITH_SHA = (core_select(t, w.c.sha256.label("workflow_sha256"))
-                             .join(w, w.c.id == t.c.workflow_id).where(t.c.code == bindparam("code")))
-    row = uow.session.connection().execute(_PROJECT_WITH_SHA, {"code": code}).first()
+    row = uow.session.connection().execute(_project_with_sha(), {"code": code}).first()
     if row is None:
         raise NotFound(f"unknown project '{_short(code)}' (see 'plp project list')")
     values = dict(row._mapping)
@@ -136,15 +136,7 @@ def find_person(uow: UnitOfWork, ref: str) -> Person | None:
 
 def people_matching(uow: UnitOfWork, ref: str) -> list[Person]:
     """The people ``ref`` names: by id, else by email, else by exact name, else by name in any case."""
-    global _PEOPLE_BY
-    if _PEOPLE_BY is None:
-        from sqlalchemy import bindparam
-
-        ref_ = bindparam("ref")
-        _PEOPLE_BY = (select(Person).where(func.lower(Person.email) == ref_).limit(1),
-                      select(Person).where(Person.name == ref_),
-                      select(Person).where(func.lower(Person.name) == ref_))
-    by_email, by_name, by_any_case = _PEOPLE_BY
+    by_email, by_name, by_any_case = _people_by()
     s = uow.session
     ref = ref.strip()
     if ref.isdigit():
@@ -161,7 +153,14 @@ def people_matching(uow: UnitOfWork, ref: str) -> list[Person]:
     return list(matches)
 
 
-_PEOPLE_BY: tuple | None = None
+@cache
+def _people_by() -> tuple:
+    from sqlalchemy import bindparam
+
+    ref_ = bindparam("ref")
+    return (select(Person).where(func.lower(Person.email) == ref_).limit(1),
+            select(Person).where(Person.name == ref_),
+            select(Person).where(func.lower(Person.name) == ref_))
 
 
 def names_of(uow: UnitOfWork, refs: list[str] | None) -> list[str]:
@@ -232,6 +231,7 @@ def owners_of(uow: UnitOfWork, project: Project) -> list[tuple[ProjectOwner, Org
     ).all())
 
 
+@cache
 def _fact_statements():
     """The queries behind :func:`facts_for`, built once (Core, an expanding list of project ids)."""
     from sqlalchemy import bindparam
@@ -255,16 +255,10 @@ def _fact_statements():
     )
 
 
-_FACT_STATEMENTS: tuple | None = None
-
-
 def facts_of(uow: UnitOfWork, project: Project) -> engine.GateFacts:
     """Everything the gate criteria look at for one project, in one statement (a round trip)."""
-    global _ONE_PROJECT_FACTS
-    if _ONE_PROJECT_FACTS is None:
-        _ONE_PROJECT_FACTS = _one_project_facts()
     facts = engine.GateFacts(phase=project.phase, status=project.status)
-    for kind, _, _, num, a, b, c, d, e, day in uow.session.connection().execute(_ONE_PROJECT_FACTS,
+    for kind, _, _, num, a, b, c, d, e, day in uow.session.connection().execute(_one_project_facts(),
                                                                                 {"pid": project.id}):
         if kind == 1:
             facts.roles.setdefault(a, []).append(b)
@@ -282,9 +276,7 @@ def facts_of(uow: UnitOfWork, project: Project) -> engine.GateFacts:
     return facts
 
 
-_ONE_PROJECT_FACTS = None
-
-
+@cache
 def _one_project_facts():
     """The six queries of :func:`facts_for` for one project as one UNION ALL, in their order.
 
@@ -322,10 +314,7 @@ def _one_project_facts():
 
 def facts_for(uow: UnitOfWork, projects: list[Project]) -> dict[int, engine.GateFacts]:
     """Gate facts for many projects in six set-based queries (per 500 projects)."""
-    global _FACT_STATEMENTS
-    if _FACT_STATEMENTS is None:
-        _FACT_STATEMENTS = _fact_statements()
-    q_roles, q_goals, q_ticks, q_owners, q_anchoring, q_open = _FACT_STATEMENTS
+    q_roles, q_goals, q_ticks, q_owners, q_anchoring, q_open = _fact_statements()
     conn = uow.session.connection()
     out = {p.id: engine.GateFacts(phase=p.phase, status=p.status) for p in projects}
     ids = list(out)
