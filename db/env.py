@@ -3,7 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import plp.models  # noqa: F401  (registers the tables)
+import plp.models
+
+plp.models.load_all()  # registers every table
 
 target_metadata = SQLModel.metadata
 config = context.config

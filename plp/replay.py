@@ -215,7 +215,9 @@ def load_tables(conn: Any) -> dict[str, list[dict[str, Any]]]:
     from sqlalchemy import select
     from sqlmodel import SQLModel
 
-    import plp.models  # noqa: F401  (registers the tables)
+    import plp.models
+
+    plp.models.load_all()  # registers every table
 
     meta = SQLModel.metadata.tables
     out = {}

@@ -17,7 +17,6 @@ from plp.errors import AlreadyExists, InvalidInput
 from plp.models import (
     Anchoring,
     Decision,
-    Event,
     Goal,
     Milestone,
     Org,
@@ -190,6 +189,8 @@ def milestone_view(m: Milestone, people: dict[int | None, str], today: dt.date) 
 
 
 def history(db: Database, *, code: str) -> list[EventView]:
+    from plp.models import Event  # the history's table: not defined for the other commands here
+
     with db.unit() as uow:
         p = get_project(uow, code)
         events = uow.session.exec(select(Event).where(Event.project_id == p.id).order_by(Event.id)).all()

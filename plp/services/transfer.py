@@ -31,7 +31,9 @@ FORMAT = "plp-export"
 def _tables():
     from sqlmodel import SQLModel
 
-    import plp.models  # noqa: F401  (registers the tables)
+    import plp.models
+
+    plp.models.load_all()  # registers every table
 
     return list(SQLModel.metadata.sorted_tables)  # parents before children
 

@@ -50,7 +50,9 @@ def test_the_alembic_head_matches_the_models(db):
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    import plp.models  # noqa: F401
+    import plp.models
+
+    plp.models.load_all()
 
     assert migrations.head() == HEAD_REVISION
     with db.engine.connect() as conn:
