@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from plp import durations, workflow_checks, yamllines
+from plp import durations
 from plp.errors import NotFound, WorkflowError
 
 LANGS = ("nn", "nb", "en")
@@ -265,12 +265,16 @@ def parse(text: str, source: str = "<workflow>") -> Loaded:
     lists, mappings, numbers or true/false, a mapping where a list belongs, numbers
     where text belongs, characters YAML forbids, nesting too deep for Python.
     """
+    from plp import yamllines  # YAML only where a file is read: a stored workflow is JSON
+
     loaded = _parse(text, source)
     loaded.problems = [(line, yamllines.printable(message)) for line, message in loaded.problems]
     return loaded
 
 
 def _parse(text: str, source: str) -> Loaded:
+    from plp import workflow_checks, yamllines
+
     data, problems = yamllines.load(text)
     if data is None and problems:
         return Loaded(None, problems, source)
@@ -291,6 +295,8 @@ def _parse(text: str, source: str) -> Loaded:
 
 def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
     """The line in the file of the value at pydantic location ``loc``."""
+    from plp import yamllines
+
     return yamllines.line_of(data, loc, {"from_": "from"})
 
 

@@ -29,7 +29,7 @@ from plp.db import Database, UnitOfWork
 from plp.errors import InvalidInput, NotFound
 from plp.models import BenefitReview, Condition, Goal, Project
 from plp.services.common import check_version, choose, clean_text, get_project, not_after_today
-from plp.services.results_ops import BenefitAnswer, BenefitRecorded, BenefitReviewView, ConditionView
+from plp.services.results import BenefitAnswer, BenefitRecorded, BenefitReviewView, ConditionView
 from plp.workflow import DecisionPoint, Workflow
 
 ACHIEVED = ("yes", "partly", "no")

@@ -25,7 +25,6 @@ from plp.models import (
     ProjectOwner,
     WorkflowDef,
 )
-from plp.services import workflows as wfservice
 from plp.services.results import (
     AnchoringView,
     DecisionView,
@@ -37,8 +36,8 @@ from plp.services.results import (
     ProjectRow,
     ProjectView,
     RoleHolder,
+    TimeRules,
 )
-from plp.services.results_ops import TimeRules
 from plp.services.common import (
     commit_change,
     check_code,
@@ -96,6 +95,8 @@ def create_project(db: Database, *, code: str, name: str, workflow: str, owners:
                 raise InvalidInput(f"owner '{org.name}' is given twice")
             orgs.append((org, grade or ("A" if i == 0 else "B")))
         uow.end_read()
+        from plp.services import workflows as wfservice  # only a create registers a workflow version
+
         wdef = wfservice.register(uow, wf, path)
         project = Project(code=code, name=name, workflow_id=wdef.id, phase=start, status="active",
                           created_at=utcnow(), created_by=uow.actor, created_by_id=uow.actor_person_id)

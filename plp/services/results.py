@@ -15,11 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from plp.services.results_ops import BenefitReviewView, ConditionView
-
+from typing import Any
 
 def internal() -> Any:
     """A field the front ends may use but that ``to_json`` leaves out."""
@@ -145,6 +141,73 @@ class Hold(Result):
     dormant_since: dt.date | None
 
 
+# ------------------------------------------- what the time rules add to a project
+
+
+@dataclasses.dataclass(frozen=True)
+class ConditionView(Result):
+    """A condition of a conditional approval (``condition list``, ``project show``)."""
+
+    id: int
+    project: str
+    decision_point: str
+    text: str
+    due: dt.date
+    status: str
+    met_on: dt.date | None
+    note: str | None
+    overdue: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class BenefitAnswer(Result):
+    """One effect goal's answer in a benefit review (None until recorded)."""
+
+    goal_id: int
+    goal: str
+    achieved: str | None
+    value: str | None
+    recorded_on: dt.date | None
+
+
+@dataclasses.dataclass(frozen=True)
+class BenefitReviewView(Result):
+    """One benefit review after completion: when it is due, and each effect goal's answer."""
+
+    review: int
+    after: str
+    due: dt.date
+    opened: bool
+    goals: list[BenefitAnswer]
+    done: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class TimeRules(Result):
+    """What the time rules add to ``project show``: conditions, the hold, the benefit follow-up."""
+
+    conditions: list[ConditionView]
+    hold: Hold | None
+    dormant: bool
+    follow_up: str | None
+    benefit_status: str | None
+    benefit_reviews: list[BenefitReviewView]
+
+
+@dataclasses.dataclass(frozen=True)
+class BenefitRecorded(Result):
+    """The answer of one benefit review, and whether it closed the follow-up."""
+
+    project: str
+    goal_id: int
+    review: int
+    achieved: str
+    closed: bool
+
+
+# ---------------------------------------------------------------- one project
+
+
 @dataclasses.dataclass(frozen=True)
 class ProjectView(Result):
     """Everything about one project: the shape of ``project show --json``."""
@@ -167,7 +230,7 @@ class ProjectView(Result):
     milestones: list[MilestoneView]
     decisions: list[DecisionView]
     anchoring: list[AnchoringView]
-    # What the time rules add (plp/services/projects.py's time_rules_of, typed in results_ops.TimeRules).
+    # What the time rules add (plp/services/projects.py's time_rules_of, typed as TimeRules).
     conditions: list[ConditionView]
     hold: Hold | None
     dormant: bool

@@ -1,4 +1,4 @@
-"""Typed results of the operational use cases: outbox, trust, settings, conditions,
+"""Typed results of the operational use cases: outbox, trust, settings,
 workflow versions, import and export, timed moves and the network's meetings.
 
 Like :mod:`plp.services.results` (whose :class:`~plp.services.results.Result` they
@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from plp.services.results import Hold, Result, internal
+from plp.services.results import Result, internal
 
 # ------------------------------------------------------------------ outbox
 
@@ -109,70 +109,6 @@ class ConfigView(Result):
 
     settings: dict[str, str]
     permissions: list[PermissionRule]
-
-
-# -------------------------------------------------------------- conditions
-
-
-@dataclasses.dataclass(frozen=True)
-class ConditionView(Result):
-    """A condition of a conditional approval (``condition list``, ``project show``)."""
-
-    id: int
-    project: str
-    decision_point: str
-    text: str
-    due: dt.date
-    status: str
-    met_on: dt.date | None
-    note: str | None
-    overdue: bool
-
-
-@dataclasses.dataclass(frozen=True)
-class BenefitAnswer(Result):
-    """One effect goal's answer in a benefit review (None until recorded)."""
-
-    goal_id: int
-    goal: str
-    achieved: str | None
-    value: str | None
-    recorded_on: dt.date | None
-
-
-@dataclasses.dataclass(frozen=True)
-class BenefitReviewView(Result):
-    """One benefit review after completion: when it is due, and each effect goal's answer."""
-
-    review: int
-    after: str
-    due: dt.date
-    opened: bool
-    goals: list[BenefitAnswer]
-    done: bool
-
-
-@dataclasses.dataclass(frozen=True)
-class TimeRules(Result):
-    """What the time rules add to ``project show``: conditions, the hold, the benefit follow-up."""
-
-    conditions: list[ConditionView]
-    hold: Hold | None
-    dormant: bool
-    follow_up: str | None
-    benefit_status: str | None
-    benefit_reviews: list[BenefitReviewView]
-
-
-@dataclasses.dataclass(frozen=True)
-class BenefitRecorded(Result):
-    """The answer of one benefit review, and whether it closed the follow-up."""
-
-    project: str
-    goal_id: int
-    review: int
-    achieved: str
-    closed: bool
 
 
 # --------------------------------------------------------- workflow versions
