@@ -16,7 +16,28 @@ replay) calls :func:`load_all` first.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # for type checkers and editors: the names as if defined here
+    from plp.models.projects import (
+        Anchoring,
+        BenefitReview,
+        ChecklistTick,
+        Condition,
+        Decision,
+        Goal,
+        Milestone,
+        Org,
+        Person,
+        Project,
+        ProjectOwner,
+        RoleAssignment,
+        WorkflowDef,
+    )
+    from plp.models.audit import AuditHead, Event, Setting
+    from plp.models.reminders import OutboxMessage, Reminder, SchedulerLease, TimedMove
+    from plp.models.region import Measure, MeasureProject, MeasureSupport, NetworkMeeting, Plan, TrustAnswer
+    from plp.models.web import PersonSecret, Publication, SigninAttempt, SigninLink, WebSession
 
 #: The module under plp/models that defines each table.
 TABLES: dict[str, str] = {
