@@ -229,9 +229,11 @@ def find_due(uow: UnitOfWork, *, now: dt.datetime) -> list[DueReminder]:
 
 
 def _row(r: DueReminder, p: Planned, status: str, error: str | None = None) -> CheckRow:
-    return CheckRow(kind=r.kind, project=r.code, item=r.item, item_id=r.item_id, step=r.step,
-                    recipient=p.recipient.name if p.recipient else "webhook", channel=p.channel,
-                    due=r.due, status=status, unreachable=p.unreachable, error=error)
+    to = p.recipient
+    # Positional, in CheckRow's field order (kind, project, item, item_id, step, recipient,
+    # channel, due, status, unreachable, error): a dry run makes one per delivery.
+    return CheckRow(r.kind, r.code, r.item, r.item_id, r.step, to.name if to else "webhook", p.channel, r.due,
+                    status, p.unreachable, error)
 
 
 # -------------------------------------------------------------------------- check
