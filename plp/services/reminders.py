@@ -118,6 +118,7 @@ def _due_milestones(ladder: ReminderLadder, wf_ids: list[int], today: dt.date) -
 
 
 def _milestones(uow: UnitOfWork, ladder: ReminderLadder, wf_ids: list[int], today: dt.date) -> list[DueReminder]:
+    """The due milestone reminders, each to its responsible person (and, escalated, leaders and sponsors)."""
     rows = _driver_rows(uow, _due_milestones(ladder, wf_ids, today))
     # Sorted here, not in SQL: ORDER BY due would make SQLite walk the due index and
     # fetch every milestone row by row instead of scanning the table once.
