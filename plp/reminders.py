@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 KINDS = ("milestone", "decision_waiting", "anchoring_missing")
 
 
-@dataclass
+@dataclass(slots=True)
 class Recipient:
     person_id: int | None
     name: str
@@ -28,7 +28,7 @@ class Recipient:
     role: str = "responsible"  # responsible|leader|sponsor
 
 
-@dataclass
+@dataclass(slots=True)
 class DueReminder:
     """One reminder that is due and not yet created."""
 
@@ -50,7 +50,7 @@ class DueReminder:
         return f"{self.kind}:{self.item_id}:{self.step}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     channel: str
     recipient: Recipient | None  # None: the webhook, addressed to the team

@@ -23,7 +23,9 @@ so a check that did not run for a while does not send a burst of stale steps.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Callable
 
 from sqlalchemy import String, case, cast, exists, literal, select
@@ -38,7 +40,7 @@ from plp.reminders import DueReminder, Planned, Recipient, plan
 from plp.services.common import facts_for, parsed_workflow
 from plp.services.outbox import CLAIM, deliver, write_outbox
 from plp.services.results_ops import CheckRow
-from plp.sqlfuncs import days_between
+from plp.sqlfuncs import days_between, in_id_list
 from plp.workflow import AnchoringCriterion, ReminderLadder, Workflow
 
 
@@ -57,24 +59,49 @@ def _workflow_groups(uow: UnitOfWork) -> list[tuple[ReminderLadder, dict[int, Wo
 
 
 def _people_in_roles(uow: UnitOfWork, project_ids: set[int], roles: tuple[str, ...]) -> dict[int, list[Recipient]]:
+    """The people holding ``roles`` in each project, in the order they were given them: one query."""
+    if not project_ids:
+        return {}
+    rows = _driver_rows(uow, select(RoleAssignment.project_id, RoleAssignment.role, Person.id, Person.name,
+                                    Person.email, Person.lang)
+                        .join(Person, Person.id == RoleAssignment.person_id)
+                        .where(in_id_list(RoleAssignment.project_id, json.dumps(sorted(project_ids))),
+                               RoleAssignment.role.in_(roles))
+                        .order_by(RoleAssignment.id))
     out: dict[int, list[Recipient]] = {}
-    ids = sorted(project_ids)
-    for i in range(0, len(ids), 500):
-        rows = uow.session.connection().execute(
-            select(RoleAssignment.project_id, RoleAssignment.role, Person.id, Person.name, Person.email, Person.lang)
-            .join(Person, Person.id == RoleAssignment.person_id)
-            .where(RoleAssignment.project_id.in_(ids[i:i + 500]), RoleAssignment.role.in_(roles))
-            .order_by(RoleAssignment.id)).all()
-        for pid, role, person_id, name, email, lang in rows:
-            out.setdefault(pid, []).append(Recipient(person_id, name, email, lang or "nn", role))
+    made: dict[tuple[int, str], Recipient] = {}  # one recipient per person and role (read, never changed)
+    for pid, role, person_id, name, email, lang in rows:
+        who = made.get((person_id, role))
+        if who is None:
+            who = made[person_id, role] = Recipient(person_id, name, email, lang or "nn", role)
+        out.setdefault(pid, []).append(who)
     return out
+
+
+def _driver_rows(uow: UnitOfWork, stmt: Any) -> list[tuple]:
+    """The rows of ``stmt`` as the database driver's own tuples, for queries of thousands of rows.
+
+    SQLAlchemy's result rows cost more to build, sort and unpack than the query
+    costs to run (issue 13); the columns must be ones the driver returns as they are
+    (numbers and text; SQLite gives a date as its ISO text).
+    """
+    result = uow.session.connection().execute(stmt)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 def _key(kind: str, item: Any, step: Any) -> Any:
     return literal(f"{kind}:") + cast(item, String) + literal(":") + step
 
 
-def _milestones(uow: UnitOfWork, ladder: ReminderLadder, wf_ids: list[int], today: dt.date) -> list[DueReminder]:
+def _due_milestones(ladder: ReminderLadder, wf_ids: list[int], today: dt.date) -> Any:
+    """The open milestones of active projects within the ladder's reach whose step has no reminder yet.
+
+    A row: id, project id, title, due, responsible's id, days left, step, project code
+    and name, responsible's name, email and language.
+    """
     days_left = days_between(Milestone.due, literal(today))
     steps = [(days_left <= t, literal("due" if t == 0 else f"before-{t}")) for t in sorted(set(ladder.before_days))]
     overdue_step = literal("overdue-") + cast(((-days_left) - 1) // ladder.overdue_every_days, String)
@@ -85,31 +112,50 @@ def _milestones(uow: UnitOfWork, ladder: ReminderLadder, wf_ids: list[int], toda
           .where(Project.workflow_id.in_(wf_ids), Project.status == "active", Milestone.done_on.is_(None),
                  days_left <= max(ladder.before_days))
           .subquery())
-    rows = uow.session.connection().execute(
-        select(sq, Project.code.label("code"), Project.name.label("pname"), Person.name.label("rname"),
-               Person.email.label("email"), Person.lang.label("lang"))
-        .join(Project, Project.id == sq.c.pid).join(Person, Person.id == sq.c.rid)
-        .where(~exists().where(Reminder.key == _key("milestone", sq.c.mid, sq.c.step)))).all()
+    return (select(sq, Project.code, Project.name, Person.name, Person.email, Person.lang)
+            .join(Project, Project.id == sq.c.pid).join(Person, Person.id == sq.c.rid)
+            .where(~exists().where(Reminder.key == _key("milestone", sq.c.mid, sq.c.step))))
+
+
+def _milestones(uow: UnitOfWork, ladder: ReminderLadder, wf_ids: list[int], today: dt.date) -> list[DueReminder]:
+    """The due milestone reminders, each to its responsible person (and, escalated, leaders and sponsors)."""
+    rows = _driver_rows(uow, _due_milestones(ladder, wf_ids, today))
     # Sorted here, not in SQL: ORDER BY due would make SQLite walk the due index and
     # fetch every milestone row by row instead of scanning the table once.
-    rows.sort(key=lambda r: (r.due, r.mid))
-    escalate = {r.pid for r in rows if -r.days > ladder.escalate_after_days}
-    bosses = _people_in_roles(uow, escalate, ("leader", "sponsor")) if escalate else {}
-    out = []
-    for r in rows:
-        recipients = [Recipient(r.rid, r.rname, r.email, r.lang or "nn", "responsible")]
-        escalated = r.pid in escalate
+    rows.sort(key=itemgetter(3, 0))  # due, id (ISO text sorts as the date does)
+    limit = ladder.escalate_after_days
+    # A project with a milestone overdue past the limit escalates each of its due milestones.
+    escalate = {row[1] for row in rows if -row[5] > limit}
+    bosses = {pid: _distinct_people(people)
+              for pid, people in _people_in_roles(uow, escalate, ("leader", "sponsor")).items()}
+    # One list of recipients, and one dict of text values, per responsible person,
+    # shared by the milestones they alone are told of: a reminder's recipients and
+    # extra are read, never changed.
+    responsible: dict[int, tuple[list[Recipient], dict[str, str]]] = {}
+    out, day = [], _day
+    for mid, pid, title, due, rid, days, step, code, name, rname, email, lang in rows:
+        person = responsible.get(rid)
+        if person is None:
+            person = responsible[rid] = ([Recipient(rid, rname, email, lang or "nn", "responsible")],
+                                         {"limit": str(limit), "responsible": rname})
+        recipients = person[0]
+        escalated = pid in escalate
         if escalated:
-            seen = {r.rid}
-            for boss in bosses.get(r.pid, []):
-                if boss.person_id not in seen:
-                    seen.add(boss.person_id)
-                    recipients.append(boss)
-        out.append(DueReminder("milestone", r.pid, r.code, r.pname, r.mid, r.title, r.step, r.due, recipients,
-                               days=r.days, escalated=escalated,
-                               extra={"limit": str(ladder.escalate_after_days),
-                                      "responsible": r.rname}))
+            recipients = recipients + [boss for boss in bosses.get(pid, ()) if boss.person_id != rid]
+        out.append(DueReminder("milestone", pid, code, name, mid, title, step, day(due), recipients, days, escalated,
+                               person[1]))
     return out
+
+
+def _day(value: dt.date | str) -> dt.date:
+    """A date column as the driver gave it: a date (PostgreSQL) or ISO text (SQLite)."""
+    return value if type(value) is dt.date else dt.date.fromisoformat(value)
+
+
+def _distinct_people(people: list[Recipient]) -> list[Recipient]:
+    """``people`` without a person's second role (the first one given stays)."""
+    seen: set[int | None] = set()
+    return [p for p in people if not (p.person_id in seen or seen.add(p.person_id))]
 
 
 def _waiting_decisions(uow: UnitOfWork, ladder: ReminderLadder, wfs: dict[int, Workflow],
@@ -184,9 +230,11 @@ def find_due(uow: UnitOfWork, *, now: dt.datetime) -> list[DueReminder]:
 
 
 def _row(r: DueReminder, p: Planned, status: str, error: str | None = None) -> CheckRow:
-    return CheckRow(kind=r.kind, project=r.code, item=r.item, item_id=r.item_id, step=r.step,
-                    recipient=p.recipient.name if p.recipient else "webhook", channel=p.channel,
-                    due=r.due, status=status, unreachable=p.unreachable, error=error)
+    to = p.recipient
+    # Positional, in CheckRow's field order (kind, project, item, item_id, step, recipient,
+    # channel, due, status, unreachable, error): a dry run makes one per delivery.
+    return CheckRow(r.kind, r.code, r.item, r.item_id, r.step, to.name if to else "webhook", p.channel, r.due,
+                    status, p.unreachable, error)
 
 
 # -------------------------------------------------------------------------- check
