@@ -461,6 +461,11 @@ def main() -> None:
     web = Web(args.web_seconds or (3 if args.quick else 10), args.mixed_seconds or (10 if args.quick else 30))
     if "web" in parts and not shutil.which("wrk"):
         sys.exit("the web measures need wrk: apt-get install wrk (or run with --only cli)")
+    # plp's modules as bytecode, as pip writes it for an installed package (the editable
+    # install under PYTHONDONTWRITEBYTECODE would compile them at every start; `make bench` does this too).
+    import compileall
+
+    compileall.compile_dir(str(HERE.parent / "plp"), quiet=1)
     work = Path(tempfile.mkdtemp(prefix="plp-bench-"))
     started = time.perf_counter()
     try:

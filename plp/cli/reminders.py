@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from plp.cli.output import emit_json, say, table
-from plp.cli.state import JSON_HELP, NOW_HELP, state
+from plp.cli.state import JSON_HELP, NOW_HELP, keep_running, state
 
 outbox_app = typer.Typer(help="The outbox: reminders waiting to be delivered, and why.", no_args_is_help=True)
 SHOWN = 100  # rows in the human table; --json gives all
@@ -144,5 +144,6 @@ def scheduler_run(
         raise InvalidInput("--every must be a positive number of seconds")
     if lease_seconds <= 0:
         raise InvalidInput("--lease-seconds must be positive")
+    keep_running()  # checks for days: the collector is on again
     run(state(ctx).db, every=every, cron=cron, lease_seconds=lease_seconds, misfire_grace=misfire_grace,
         max_checks=max_checks)

@@ -80,3 +80,18 @@ NOW_HELP = ("Override the clock (ISO 8601), for testing and what-if; "
             "not in the future on a command that writes or sends.")
 FORCE_HELP = "Overwrite the file even if it is not a report plp wrote (a database, say)."
 LANG_HELP = "Language of domain labels: nn, nb or en (default: PLP_LANG, else en)."
+
+
+def keep_running() -> None:
+    """Switch Python's cyclic collector back on for a command that keeps running.
+
+    The ``plp`` console script pauses the collector for the whole command (plp/_start.py),
+    which suits a short command; ``plp serve`` and ``plp scheduler run`` call this as
+    they start: what start-up made is frozen out of the collector's way and the
+    collector runs as usual from then on. A no-op when the collector is on.
+    """
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from plp.cli.state import state
+from plp.cli.state import keep_running, state
 
 
 def register(app: typer.Typer) -> None:
@@ -31,6 +31,7 @@ def serve(
 
     from plp.settings import current
 
+    keep_running()  # a server runs for days: the collector is on again
     st = state(ctx)
     st.db.upgrade()  # migrate once, here, before any worker starts
     st.db.dispose()

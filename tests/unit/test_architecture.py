@@ -28,7 +28,8 @@ KNOWN_CYCLE_IMPORTS: dict[tuple[str, str], str] = {}
 KNOWN_UPWARD_IMPORTS: dict[tuple[str, str], str] = {}
 
 FRONT_ENDS = ("plp.cli", "plp.web", "plp.demo")
-LAUNCHES = {("plp.cli", "plp.demo"), ("plp.cli", "plp.web")}  # `plp demo` and `plp serve` start the others
+# `plp demo` and `plp serve` start the others; the console script (plp/_start.py) starts the CLI.
+LAUNCHES = {("plp.cli", "plp.demo"), ("plp.cli", "plp.web"), ("plp._start", "plp.cli")}
 DATABASE = ("sqlalchemy", "sqlmodel", "alembic", "psycopg", "plp.db", "plp.models", "plp.sqlfuncs")
 
 
