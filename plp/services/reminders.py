@@ -124,7 +124,7 @@ def _milestones(uow: UnitOfWork, ladder: ReminderLadder, wf_ids: list[int], toda
     # fetch every milestone row by row instead of scanning the table once.
     rows.sort(key=itemgetter(3, 0))  # due, id (ISO text sorts as the date does)
     limit = ladder.escalate_after_days
-    # A project with a milestone overdue past the limit escalates each of its due milestones.
+    # A milestone overdue past the limit is escalated to its project's leaders and sponsors.
     escalate = {row[1] for row in rows if -row[5] > limit}
     bosses = {pid: _distinct_people(people)
               for pid, people in _people_in_roles(uow, escalate, ("leader", "sponsor")).items()}
@@ -139,7 +139,7 @@ def _milestones(uow: UnitOfWork, ladder: ReminderLadder, wf_ids: list[int], toda
             person = responsible[rid] = ([Recipient(rid, rname, email, lang or "nn", "responsible")],
                                          {"limit": str(limit), "responsible": rname})
         recipients = person[0]
-        escalated = pid in escalate
+        escalated = -days > limit
         if escalated:
             recipients = recipients + [boss for boss in bosses.get(pid, ()) if boss.person_id != rid]
         out.append(DueReminder("milestone", pid, code, name, mid, title, step, day(due), recipients, days, escalated,

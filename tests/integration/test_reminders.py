@@ -76,6 +76,16 @@ def test_the_milestone_ladder_sends_each_step_once(project, cli, smtp):
     assert "15 dagar på etterskot" in escalated["kari@example.no"][2]
 
 
+def test_only_the_milestone_overdue_past_the_limit_goes_to_the_leader_and_sponsor(project, cli, smtp):
+    # vdc's first milestone is 15 days overdue on 2026-04-15; a second one is due in 3 days.
+    project("milestone", "add", "vdc", "Reguleringsplan på høyring", "--due", "2026-04-18",
+            "--responsible", "Ola Nordmann")
+    rows = check(cli, "2026-04-15T09:00", "--dry-run")
+    told = {(r["item"], r["recipient"]) for r in rows}
+    assert told == {("Områdeplan vedteken", "Ola Nordmann"), ("Områdeplan vedteken", "Lea Leiar"),
+                    ("Områdeplan vedteken", "Kari Nordmann"), ("Reguleringsplan på høyring", "Ola Nordmann")}
+
+
 def test_a_late_first_check_sends_only_the_current_step(project, cli, smtp):
     rows = check(cli, "2026-03-30")
     assert [r["step"] for r in rows] == ["before-3"]
