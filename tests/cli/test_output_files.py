@@ -118,6 +118,7 @@ def test_reports_exports_and_charts_are_readable_by_the_owner_only(region, plp_b
         os.umask(old)
 
 
+@pytest.mark.no_database  # the demo's own SQLite file, whatever the backend under test
 def test_the_demo_refuses_a_report_folder_holding_a_database_under_a_report_name(plp_bin, tmp_path):
     folder = tmp_path / "out"
     folder.mkdir()
