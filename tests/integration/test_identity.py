@@ -16,11 +16,15 @@ from tests.conftest import assert_one_line_error, dump, query
 
 
 @pytest.fixture
-def guarded(region, cli):
-    """The region with Kari as administrator and require-identity on."""
+def guarded(region, snapshot):
+    """The region with Kari as administrator and require-identity on (built once per process)."""
+    snapshot("identity_guarded", lambda: _make_guarded(region), base="region")
+    return region
+
+
+def _make_guarded(region) -> None:
     region("--as", "Kari Nordmann", "init", "--admin", "Kari Nordmann")
     region("--as", "Kari Nordmann", "config", "set", "require-identity", "true")
-    return region
 
 
 def _has_open(pid: int, path) -> bool:
