@@ -50,29 +50,29 @@ def _leave_no_database_tests_to_the_sqlite_run(config, items) -> None:
         items[:] = [item for item in items if "no_database" not in item.keywords]
 
 
-# The files that take longest, longest first (measured; tests/README-speed in the README's test
+# The files that take longest, longest first (measured with --durations; see the README's test
 # paragraph): pytest-xdist hands out whole files (--dist loadfile --no-loadscope-reorder, see the
 # Makefile) in this order, so a long file, or one that waits for the clock, starts at once and
 # never ends the run alone. Other files follow in their usual order.
 SLOW_FILES = [
-    "tests/integration/test_scheduler_lease.py",
-    "tests/web/test_web_work.py",
-    "tests/integration/test_timed_moves.py",
+    "tests/integration/test_scheduler_lease.py",  # the crontab test waits for the next minute
     "tests/integration/test_state_machine.py",
-    "tests/web/test_web_a11y.py",
+    "tests/web/test_web_work.py",
     "tests/integration/test_text_is_data.py",
-    "tests/cli/test_output_files.py",
+    "tests/web/test_web_a11y.py",
     "tests/web/test_web_attacks.py",
-    "tests/cli/test_bad_input_corpus.py",
-    "tests/integration/test_identity.py",
-    "tests/integration/test_audit.py",
     "tests/integration/test_crash.py",
-    "tests/integration/test_region_reports.py",
     "tests/web/test_web_lockout.py",
+    "tests/integration/test_audit.py",
     "tests/integration/test_concurrency.py",
+    "tests/integration/test_region_reports.py",
+    "tests/cli/test_output_files.py",
     "tests/integration/test_backup.py",
     "tests/web/test_web_me.py",
-    "tests/cli/test_database_target.py",
+    "tests/integration/test_timed_moves.py",
+    "tests/cli/test_bad_input_corpus.py",
+    "tests/integration/test_identity.py",
+    "tests/cli/test_commands.py",
 ]
 
 
