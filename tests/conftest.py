@@ -322,19 +322,35 @@ def region(cli, snapshot):
 
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory) -> Path:
-    """The demo's SQLite database, built once per test process by the installed ``plp demo``.
+    """The demo's SQLite database, built once per run by the installed ``plp demo``.
 
-    Never open it for writing: take a copy with :func:`copy_database`.
+    pytest-xdist's workers share one base folder: the first worker to need the demo builds
+    it there under a lock, the others wait for it and use it. Never open it for writing:
+    take a copy with :func:`copy_database`.
     """
-    folder = tmp_path_factory.mktemp("demo")
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    folder = shared / "demo-shared"
+    folder.mkdir(exist_ok=True)
     path = folder / "demo.db"
+    with open(shared / "demo-shared.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "done").exists():
+            _build_demo(folder, path)
+            (folder / "done").touch()
+    return path
+
+
+def _build_demo(folder: Path, path: Path) -> None:
     env = dict(os.environ, PLP_USER="tester")
     for name in ("PLP_WORKFLOW_PATH", "PLP_LANG", "PLP_SMTP_URL", "PLP_WEBHOOK_URL", "PLP_SCHEDULE", "PLP_DB"):
         env.pop(name, None)
     p = subprocess.run([PLP_BIN, "--db", str(path), "demo"], cwd=folder, env=env, capture_output=True, text=True,
                        timeout=600)
     assert p.returncode == 0, p.stderr
-    return path
 
 
 def copy_database(source: Path, target: Path) -> Path:
