@@ -28,11 +28,14 @@ demo: $(STAMP) bytecode
 # The whole suite twice: on SQLite files and on a throwaway PostgreSQL cluster that the
 # tests start themselves (tests/pg.py), side by side, each spread over PYTEST_WORKERS
 # pytest-xdist workers (one file per worker at a time, so a module's fixtures are built
-# once). Each run prints its report when it ends; `make test` fails when either fails.
+# once; the longest files first, in the order tests/conftest.py gives them, not by their
+# number of tests). Tests marked no_database never open the backend under test, so only
+# the SQLite run has them. Each run prints its report when it ends; `make test` fails
+# when either fails.
 # The browser tests (tests/web) drive Debian's chromium, which ensure-chromium.sh
 # installs when it is missing.
 PYTEST_WORKERS ?= 2
-PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP) bytecode
 	bash tests/ensure-postgres.sh

@@ -36,6 +36,49 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "sqlite_only" in item.keywords:
                 item.add_marker(skip)
+        _leave_no_database_tests_to_the_sqlite_run(config, items)
+    items.sort(key=_slow_files_first)
+
+
+def _leave_no_database_tests_to_the_sqlite_run(config, items) -> None:
+    """A test marked ``no_database`` never opens the test's database, so both backends give it the
+    same result: the SQLite run has it and the PostgreSQL run leaves it out. A selection holding
+    nothing else still runs (a run never executes zero tests)."""
+    once = [item for item in items if "no_database" in item.keywords]
+    if once and len(once) < len(items):
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if "no_database" not in item.keywords]
+
+
+# The files that take longest, longest first (measured with --durations; see the README's test
+# paragraph): pytest-xdist hands out whole files (--dist loadfile --no-loadscope-reorder, see the
+# Makefile) in this order, so a long file, or one that waits for the clock, starts at once and
+# never ends the run alone. Other files follow in their usual order.
+SLOW_FILES = [
+    "tests/integration/test_scheduler_lease.py",  # the crontab test waits for the next minute
+    "tests/integration/test_state_machine.py",
+    "tests/web/test_web_work.py",
+    "tests/integration/test_text_is_data.py",
+    "tests/web/test_web_a11y.py",
+    "tests/web/test_web_attacks.py",
+    "tests/integration/test_crash.py",
+    "tests/web/test_web_lockout.py",
+    "tests/integration/test_audit.py",
+    "tests/integration/test_concurrency.py",
+    "tests/integration/test_region_reports.py",
+    "tests/cli/test_output_files.py",
+    "tests/integration/test_backup.py",
+    "tests/web/test_web_me.py",
+    "tests/integration/test_timed_moves.py",
+    "tests/cli/test_bad_input_corpus.py",
+    "tests/integration/test_identity.py",
+    "tests/cli/test_commands.py",
+]
+
+
+def _slow_files_first(item) -> int:
+    path = item.nodeid.split("::", 1)[0]
+    return SLOW_FILES.index(path) if path in SLOW_FILES else len(SLOW_FILES)
 
 
 @pytest.fixture(scope="session")
@@ -130,13 +173,28 @@ def db_path(tmp_path, pg_server, sqlite_template):
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch, db_path):
-    """Point the whole app at this test's own database."""
-    monkeypatch.setenv("PLP_DB", str(db_path))
+def _isolated(request, tmp_path, monkeypatch):
+    """Point the whole app at this test's own database.
+
+    A test marked ``no_database`` gets no database: PLP_DB names a file in a folder that does
+    not exist, so a command that opens it fails ("no database at ..."), and the test fails too
+    if the folder appears afterwards.
+    """
+    guard = None
+    if request.node.get_closest_marker("no_database"):
+        asked = {"db_path", "pg_server", "sqlite_template"} & set(request.fixturenames)
+        if asked:
+            pytest.fail(f"a test marked no_database asks for the backend under test ({', '.join(sorted(asked))}, "
+                        "through region, snapshot, site, ...): remove the marker", pytrace=False)
+        guard = tmp_path / "no-database-here" / "plp.db"
+    monkeypatch.setenv("PLP_DB", str(guard or request.getfixturevalue("db_path")))
     monkeypatch.setenv("PLP_USER", "tester")
     for name in ("PLP_WORKFLOW_PATH", "PLP_LANG", "PLP_SMTP_URL", "PLP_WEBHOOK_URL", "PLP_SCHEDULE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+    yield
+    if guard is not None:
+        assert not guard.parent.exists(), "a test marked no_database made the test database's folder"
 
 
 @dataclass
@@ -264,19 +322,35 @@ def region(cli, snapshot):
 
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory) -> Path:
-    """The demo's SQLite database, built once per test process by the installed ``plp demo``.
+    """The demo's SQLite database, built once per run by the installed ``plp demo``.
 
-    Never open it for writing: take a copy with :func:`copy_database`.
+    pytest-xdist's workers share one base folder: the first worker to need the demo builds
+    it there under a lock, the others wait for it and use it. Never open it for writing:
+    take a copy with :func:`copy_database`.
     """
-    folder = tmp_path_factory.mktemp("demo")
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    folder = shared / "demo-shared"
+    folder.mkdir(exist_ok=True)
     path = folder / "demo.db"
+    with open(shared / "demo-shared.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "done").exists():
+            _build_demo(folder, path)
+            (folder / "done").touch()
+    return path
+
+
+def _build_demo(folder: Path, path: Path) -> None:
     env = dict(os.environ, PLP_USER="tester")
     for name in ("PLP_WORKFLOW_PATH", "PLP_LANG", "PLP_SMTP_URL", "PLP_WEBHOOK_URL", "PLP_SCHEDULE", "PLP_DB"):
         env.pop(name, None)
     p = subprocess.run([PLP_BIN, "--db", str(path), "demo"], cwd=folder, env=env, capture_output=True, text=True,
                        timeout=600)
     assert p.returncode == 0, p.stderr
-    return path
 
 
 def copy_database(source: Path, target: Path) -> Path:

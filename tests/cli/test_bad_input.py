@@ -1,4 +1,8 @@
-"""Bad input through the installed command: one line, the right exit code, nothing changed."""
+"""Bad input: one line, the right exit code, nothing changed.
+
+The cases run in-process (``cli``: the same ``plp.cli.main`` and error mapping); the wrong
+usages (exit 2) and the files and text below also through the installed command.
+"""
 
 from __future__ import annotations
 
@@ -73,7 +77,19 @@ def prepared(region, snapshot, db_path):
 
 
 @pytest.mark.parametrize("args,code,text", CASES, ids=[" ".join(c[0])[:60] for c in CASES])
-def test_bad_input_is_refused_with_one_line_and_nothing_changes(prepared, plp_bin, args, code, text):
+def test_bad_input_is_refused_with_one_line_and_nothing_changes(prepared, cli, args, code, text):
+    before = dump(prepared)
+    result = cli(*args)
+    assert_one_line_error(result, code=code, contains=text)
+    assert result.out == ""
+    assert dump(prepared) == before
+
+
+WRONG_USAGE = [c for c in CASES if c[1] == 2]
+
+
+@pytest.mark.parametrize("args,code,text", WRONG_USAGE, ids=[" ".join(c[0])[:60] for c in WRONG_USAGE])
+def test_the_installed_command_exits_2_on_wrong_usage_with_one_line(prepared, plp_bin, args, code, text):
     before = dump(prepared)
     result = plp_bin(*args)
     assert_one_line_error(result, code=code, contains=text)

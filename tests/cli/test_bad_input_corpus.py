@@ -1,4 +1,6 @@
-"""A corpus of hostile and malformed input through the installed command.
+"""A corpus of hostile and malformed input, in-process (``cli``: the same ``plp.cli.main`` and
+error mapping as the installed command) and, where the process boundary is the point
+(control characters, huge arguments, non-ASCII digits in argv), through the installed command.
 
 Together with test_bad_input.py this is well over 100 cases. Every case exits 1 or
 2 with one line on stderr and no traceback, and leaves the database as it was. Each
@@ -184,30 +186,53 @@ def _ids(cases):
     return [" ".join(a)[:50].encode("unicode_escape").decode() for a in args]
 
 
+def _at_the_process_boundary(case) -> bool:
+    """A case whose arguments a shell and argv carry oddly: control characters, huge, or not ASCII."""
+    args = case.values[0] if hasattr(case, "values") else case[0]
+    return any(len(a) > 1000 or not a.isascii() or not a.isprintable() for a in args)
+
+
+BOUNDARY = [c for c in CORPUS if _at_the_process_boundary(c)]
+
+
 @pytest.mark.parametrize("args,code,text", CORPUS, ids=_ids(CORPUS))
-def test_hostile_input_is_one_line_and_changes_nothing(prepared, plp_bin, args, code, text):
+def test_hostile_input_is_one_line_and_changes_nothing(prepared, cli, args, code, text):
+    before = dump(prepared)
+    result = cli(*args)
+    assert_one_line_error(result, code=code, contains=text)
+    assert dump(prepared) == before
+
+
+@pytest.mark.parametrize("args,code,text", BOUNDARY, ids=_ids(BOUNDARY))
+def test_hostile_arguments_given_to_the_installed_command_are_one_line_and_change_nothing(prepared, plp_bin, args,
+                                                                                          code, text):
     before = dump(prepared)
     result = plp_bin(*args)
     assert_one_line_error(result, code=code, contains=text)
     assert dump(prepared) == before
 
 
+def test_the_installed_command_refuses_an_unknown_option_with_exit_code_2(prepared, plp_bin):
+    result = plp_bin("project", "create", "-x", "X", "--workflow", "plp", "--owner", "Vennesla")
+    assert_one_line_error(result, code=2, contains="No such option: -x")
+
+
 @pytest.mark.parametrize("name,text,problem", VALIDATE_CASES, ids=[c[0] for c in VALIDATE_CASES])
-def test_a_broken_workflow_file_is_one_line_naming_its_problem(prepared, plp_bin, tmp_path, name, text, problem):
+def test_a_broken_workflow_file_is_one_line_naming_its_problem(prepared, cli, tmp_path, name, text, problem):
     _files(tmp_path)
     before = dump(prepared)
-    result = plp_bin("workflow", "validate", name)
+    result = cli("workflow", "validate", name)
     assert_one_line_error(result, contains=text)
     assert problem in result.out, result.out
     assert dump(prepared) == before
 
 
 @pytest.mark.parametrize("name,text", IMPORT_CASES, ids=[c[0] for c in IMPORT_CASES])
-def test_a_broken_export_file_is_one_line_and_leaves_an_empty_database_empty(plp_bin, tmp_path, db_path, name, text):
+def test_a_broken_export_file_is_one_line_and_leaves_an_empty_database_empty(cli, tmp_path, db_path, name, text):
     _files(tmp_path)
-    assert plp_bin("init").code == 0
+    assert cli("init").code == 0
     before = dump(db_path)
-    assert_one_line_error(plp_bin("import", "json", name), contains=text)
+    assert_one_line_error(cli("import", "json", name), contains=text)
     assert dump(db_path) == before
 
 

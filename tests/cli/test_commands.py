@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from plp.cli import app
@@ -25,6 +26,7 @@ def _all_commands():
             yield path, cmd
 
 
+@pytest.mark.no_database  # help texts only: the same on every backend
 def test_every_command_has_help_text():
     runner = CliRunner()
     commands = list(_all_commands())
@@ -157,6 +159,7 @@ def test_checklist_show_and_tick_by_key(region, cli):
     assert_one_line_error(cli("checklist", "tick", "vdc", "nope"), contains="no checklist item 'nope'")
 
 
+@pytest.mark.no_database  # workflow files only: the same on every backend
 def test_workflow_commands(cli, tmp_path):
     listed = json.loads(cli("workflow", "list", "--json").out)
     assert {w["name"] for w in listed} >= {"plp", "prosjektveiviseren", "pm2"}

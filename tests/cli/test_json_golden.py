@@ -22,6 +22,8 @@ import pytest
 
 from tests.conftest import copy_database
 
+pytestmark = pytest.mark.no_database  # runs on a copy of the demo's SQLite file, never the backend under test
+
 GOLDEN = Path(__file__).parent / "golden" / "demo_json.json"
 NOW = "2017-10-02T12:00"
 CODES = ("areal", "lading", "smartskog", "vdc")

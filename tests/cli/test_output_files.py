@@ -99,7 +99,8 @@ def test_an_earlier_report_is_replaced_without_force(region, cli, tmp_path):
         assert (tmp_path / args[-1]).read_text(encoding="utf-8") != "an old report\n", args
 
 
-def test_reports_exports_and_charts_are_readable_by_the_owner_only(region, plp_bin, tmp_path):
+def test_reports_exports_and_charts_are_readable_by_the_owner_only(region, cli, plp_bin, tmp_path):
+    """Written in-process (the umask is the process's, as a child inherits it); the rewrite by the installed plp."""
     old = os.umask(0o022)  # an ordinary umask would make new files world-readable
     try:
         for args in (("report", "status", "vdc", "--output", "vdc.md"),
@@ -107,7 +108,7 @@ def test_reports_exports_and_charts_are_readable_by_the_owner_only(region, plp_b
                      ("export", "json", "--output", "all.json"),
                      ("export", "ics", "--output", "all.ics"),
                      ("network", "agenda", "--format", "html", "--output", "agenda.html")):
-            result = plp_bin(*args)
+            result = cli(*args)
             assert result.code == 0, (args, result.err)
             assert mode(tmp_path / args[-1]) == 0o600, args
         # an existing report written again becomes private too
@@ -118,6 +119,7 @@ def test_reports_exports_and_charts_are_readable_by_the_owner_only(region, plp_b
         os.umask(old)
 
 
+@pytest.mark.no_database  # the demo's own SQLite file, whatever the backend under test
 def test_the_demo_refuses_a_report_folder_holding_a_database_under_a_report_name(plp_bin, tmp_path):
     folder = tmp_path / "out"
     folder.mkdir()

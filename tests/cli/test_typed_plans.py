@@ -20,6 +20,8 @@ from plp.services import network, plans, reporting, timed_report
 from plp.services.results import Result, plain
 from tests.conftest import copy_database, result_types
 
+pytestmark = pytest.mark.no_database  # runs on a copy of the demo's SQLite file, never the backend under test
+
 TYPED = [plans.measure_rows, plans.list_measures, plans.by_org, reporting.calendar,
          timed_report.calendar_dates, timed_report.agenda_items]
 

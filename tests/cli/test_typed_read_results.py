@@ -36,6 +36,8 @@ from plp.services.results_reports import (
 from plp.texts import Labels
 from tests.conftest import copy_database
 
+pytestmark = pytest.mark.no_database  # runs on a copy of the demo's SQLite file, never the backend under test
+
 NOW = "2017-10-02T12:00"
 TODAY = dt.date(2017, 10, 2)
 CODES = ("areal", "lading", "smartskog", "vdc")

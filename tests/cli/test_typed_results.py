@@ -37,6 +37,8 @@ from plp.services import (
 from plp.services.results import Result, plain
 from tests.conftest import copy_database, result_types
 
+pytestmark = pytest.mark.no_database  # runs on a copy of the demo's SQLite file, never the backend under test
+
 TYPED = [
     outbox.outbox, outbox.retry, outbox.cancel,
     trust.summarise, trust.report, trust.record, trust.own_answer,

@@ -7,6 +7,8 @@ import pytest
 from plp.workflow import shipped_dir
 from tests.conftest import assert_one_line_error
 
+pytestmark = pytest.mark.no_database  # checks workflow files, opens no database
+
 ODD = {
     "list-key.yaml": ("name: x\n? [a, b]\n: c\n", 2, "a key must be a name, not a list"),
     "number-name.yaml": ("name: 12\n", 1, "name: Input should be a valid string"),

@@ -14,9 +14,14 @@ KEY = "the-steering-groups-secret-9f2c41"
 
 
 @pytest.fixture
-def full(region):
+def full(region, snapshot):
     """vdc with a row in every table that verify compares: roles, goal, milestone (done), tick, anchoring,
-    decision with note and attendees, a measure with a status, and a setting."""
+    decision with note and attendees, a measure with a status, and a setting (built once per process)."""
+    snapshot("audit_full", lambda: _make_full(region), base="region")
+    return region
+
+
+def _make_full(region) -> None:
     advance_to_pre_project(region)
     region("--as", "Kari Nordmann", "role", "assign", "vdc", "Per Leiar", "leader")
     region("--as", "Per Leiar", "goal", "add", "vdc", "effect", "Fleire arbeidsplassar")
@@ -31,7 +36,6 @@ def full(region):
     region("measure", "add", "sp", "Breiband", "--responsible", "Vennesla")
     region("measure", "status", "1", "in_progress", "--note", "I gang")
     region("config", "set", "require-identity", "false")
-    return region
 
 
 def _sql(db_path, statement: str) -> None:
@@ -134,11 +138,17 @@ def test_the_switch_to_a_key_is_recorded_and_a_key_file_works_like_the_variable(
     assert result.code == 0 and f"keyed from event {events[-2]['id']}" in result.out
 
 
-def test_the_key_never_appears_in_any_output(full, plp_bin, db_path):
-    env = {"PLP_AUDIT_KEY": KEY}
-    outputs = [plp_bin("org", "add", "Lillesand", env=env), plp_bin("audit", "verify", env=env),
-               plp_bin("audit", "verify", "--json", env=env), plp_bin("audit", "head", "--json", env=env),
-               plp_bin("project", "history", "vdc", "--json", env=env), plp_bin("export", "json", env=env),
+def test_the_key_never_appears_in_any_output(full, cli, plp_bin, db_path, monkeypatch):
+    """In-process (the same plp.cli.main), and the two refusals through the installed command too."""
+
+    def keyed(*args: str):
+        with monkeypatch.context() as m:
+            m.setenv("PLP_AUDIT_KEY", KEY)
+            return cli(*args)
+
+    outputs = [keyed("org", "add", "Lillesand"), keyed("audit", "verify"), keyed("audit", "verify", "--json"),
+               keyed("audit", "head", "--json"), keyed("project", "history", "vdc", "--json"),
+               keyed("export", "json"),
                plp_bin("org", "add", "X", env={"PLP_AUDIT_KEY": "wrong-" + KEY}),
                plp_bin("audit", "verify", env={"PLP_AUDIT_KEY": KEY[:10]})]
     assert outputs[0].code == 0 and outputs[-1].code == 1

@@ -26,8 +26,9 @@ VICTIMS = [
 
 
 @pytest.fixture
-def sponsored(region):
-    region("role", "assign", "vdc", "Kari Nordmann", "sponsor")
+def sponsored(region, snapshot):
+    """vdc with Kari as sponsor (built once per process, as in test_bad_input_corpus)."""
+    snapshot("sponsored", lambda: region("role", "assign", "vdc", "Kari Nordmann", "sponsor"), base="region")
     return region
 
 

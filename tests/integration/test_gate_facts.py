@@ -3,9 +3,12 @@ facts the set-based read gives for many projects (lists, reports, the web)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from tests.conftest import copy_database
+
+pytestmark = pytest.mark.no_database  # runs on a copy of the demo's SQLite file, never the backend under test
 
 
 def test_one_project_s_gate_facts_equal_the_set_based_read_for_every_demo_project(demo_database, tmp_path):

@@ -1,7 +1,8 @@
 """Identity: who acts is a resolved person; administrators; the holes issue 10 closed.
 
-The holes are shown through the installed ``plp`` (``plp_bin``), as a user would
-meet them; the rules around them through the in-process ``cli``.
+The holes and the rules around them are shown through the in-process ``cli`` (the same
+``plp.cli.main`` and error mapping); the first hole also through the installed ``plp``
+(``plp_bin``), as a user would meet it.
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ from tests.conftest import assert_one_line_error, dump, query
 
 
 @pytest.fixture
-def guarded(region, cli):
-    """The region with Kari as administrator and require-identity on."""
+def guarded(region, snapshot):
+    """The region with Kari as administrator and require-identity on (built once per process)."""
+    snapshot("identity_guarded", lambda: _make_guarded(region), base="region")
+    return region
+
+
+def _make_guarded(region) -> None:
     region("--as", "Kari Nordmann", "init", "--admin", "Kari Nordmann")
     region("--as", "Kari Nordmann", "config", "set", "require-identity", "true")
-    return region
 
 
 def _has_open(pid: int, path) -> bool:
@@ -50,56 +55,56 @@ def test_a_known_person_who_is_not_an_administrator_cannot_switch_require_identi
     assert plp_bin("--as", "kari@example.no", "config", "set", "require-identity", "false").code == 0
 
 
-def test_a_known_person_cannot_add_a_puppet_to_an_owner_organisation(guarded, plp_bin, db_path):
+def test_a_known_person_cannot_add_a_puppet_to_an_owner_organisation(guarded, cli, db_path):
     before = dump(db_path)
-    result = plp_bin("--as", "Ola Nordmann", "person", "add", "Dukke", "--org", "Vennesla")
+    result = cli("--as", "Ola Nordmann", "person", "add", "Dukke", "--org", "Vennesla")
     assert_one_line_error(result, contains="that needs an administrator")
     assert dump(db_path) == before
-    assert plp_bin("--as", "Ola Nordmann", "person", "add", "Utan Org").code == 0  # no organisation: no power
-    assert plp_bin("--as", "Kari Nordmann", "person", "add", "Ny Rådgjevar", "--org", "Vennesla").code == 0
+    assert cli("--as", "Ola Nordmann", "person", "add", "Utan Org").code == 0  # no organisation: no power
+    assert cli("--as", "Kari Nordmann", "person", "add", "Ny Rådgjevar", "--org", "Vennesla").code == 0
 
 
-def test_nobody_but_the_respondent_or_an_administrator_replaces_a_trust_answer(region, plp_bin, db_path):
+def test_nobody_but_the_respondent_or_an_administrator_replaces_a_trust_answer(region, cli, db_path):
     region("--as", "Kari Nordmann", "init", "--admin", "Kari Nordmann")
     answer = ["trust", "record", "--round", "2026", "--respondent", "Per Leiar", "--date", "2026-01-05",
               "--now", "2026-01-05"]
-    assert plp_bin("--as", "Per Leiar", *answer, "--scores", "4,4,4,4,4").code == 0
+    assert cli("--as", "Per Leiar", *answer, "--scores", "4,4,4,4,4").code == 0
     before = dump(db_path)
-    result = plp_bin("--as", "Ola Nordmann", *answer, "--scores", "1,1,1,1,1", "--replace")
+    result = cli("--as", "Ola Nordmann", *answer, "--scores", "1,1,1,1,1", "--replace")
     assert_one_line_error(result, contains="that needs the respondent or an administrator")
     assert dump(db_path) == before
-    assert plp_bin("--as", "Per Leiar", *answer, "--scores", "5,4,4,4,4", "--replace").code == 0
-    assert plp_bin("--as", "Kari Nordmann", *answer, "--scores", "3,4,4,4,4", "--replace").code == 0
+    assert cli("--as", "Per Leiar", *answer, "--scores", "5,4,4,4,4", "--replace").code == 0
+    assert cli("--as", "Kari Nordmann", *answer, "--scores", "3,4,4,4,4", "--replace").code == 0
 
 
-def test_import_needs_an_administrator_of_the_imported_database(region, plp_bin, tmp_path):
+def test_import_needs_an_administrator_of_the_imported_database(region, cli, tmp_path):
     region("--as", "Kari Nordmann", "init", "--admin", "Kari Nordmann")
     export = tmp_path / "region.json"
-    assert plp_bin("export", "json", "--output", str(export)).code == 0
+    assert cli("export", "json", "--output", str(export)).code == 0
     target = tmp_path / "copy.db"
-    assert plp_bin("--db", str(target), "init").code == 0
+    assert cli("--db", str(target), "init").code == 0
     before = dump(target)
-    result = plp_bin("--db", str(target), "--as", "Ola Nordmann", "import", "json", str(export))
+    result = cli("--db", str(target), "--as", "Ola Nordmann", "import", "json", str(export))
     assert_one_line_error(result, contains="needs one of its administrators (Kari Nordmann)")
     assert dump(target) == before
-    result = plp_bin("--db", str(target), "--as", "kari@example.no", "import", "json", str(export))
+    result = cli("--db", str(target), "--as", "kari@example.no", "import", "json", str(export))
     assert result.code == 0, result.err
-    admins = json.loads(plp_bin("--db", str(target), "admin", "list", "--json").out)
+    admins = json.loads(cli("--db", str(target), "admin", "list", "--json").out)
     assert [a["name"] for a in admins] == ["Kari Nordmann"]
-    assert plp_bin("--db", str(target), "audit", "verify").code == 0
+    assert cli("--db", str(target), "audit", "verify").code == 0
 
 
-def test_import_knows_its_administrator_by_any_name_a_command_would_accept(region, plp_bin, tmp_path):
+def test_import_knows_its_administrator_by_any_name_a_command_would_accept(region, cli, tmp_path):
     """The importer is resolved among the imported people as every command resolves its
     actor: the name in another case, as ``--as kari nordmann`` works elsewhere."""
     region("--as", "Kari Nordmann", "init", "--admin", "Kari Nordmann")
     export = tmp_path / "region.json"
-    assert plp_bin("export", "json", "--output", str(export)).code == 0
+    assert cli("export", "json", "--output", str(export)).code == 0
     target = tmp_path / "copy.db"
-    assert plp_bin("--db", str(target), "init").code == 0
-    result = plp_bin("--db", str(target), "--as", "kari nordmann", "import", "json", str(export))
+    assert cli("--db", str(target), "init").code == 0
+    result = cli("--db", str(target), "--as", "kari nordmann", "import", "json", str(export))
     assert result.code == 0, result.err
-    assert plp_bin("--db", str(target), "audit", "verify").code == 0
+    assert cli("--db", str(target), "audit", "verify").code == 0
 
 
 # ------------------------------------------------------------ administrators

@@ -63,11 +63,15 @@ def hook(monkeypatch):
 
 
 @pytest.fixture
-def two(region):
-    """Two milestones due today (2026-03-31), one for Ola and one for Kari."""
+def two(region, snapshot):
+    """Two milestones due today (2026-03-31), one for Ola and one for Kari (built once per process)."""
+    snapshot("outbox_two", lambda: _make_two(region), base="region")
+    return region
+
+
+def _make_two(region) -> None:
     region("milestone", "add", "vdc", "Ola sin", "--due", "2026-03-31", "--responsible", "Ola Nordmann")
     region("milestone", "add", "vdc", "Kari sin", "--due", "2026-03-31", "--responsible", "Kari Nordmann")
-    return region
 
 
 def check(cli, now: str = NOW) -> list[dict]:

@@ -11,14 +11,18 @@ from tests.pause import PausedWriter, a_write_transaction_is_open
 
 
 @pytest.fixture
-def team(region):
+def team(region, snapshot):
     """vdc in the pre-project with a sponsor (Kari, Vennesla), a leader (Per, Vennesla) and Ola (Iveland) in the
-    steering group."""
+    steering group (built once per process)."""
+    snapshot("record_team", lambda: _make_team(region), base="region")
+    return region
+
+
+def _make_team(region) -> None:
     advance_to_pre_project(region)
     region("--as", "Kari Nordmann", "role", "assign", "vdc", "Per Leiar", "leader")
     region("--as", "Kari Nordmann", "role", "assign", "vdc", "Ola Nordmann", "steering")
     region("person", "add", "Siv Utanfor", "--email", "siv@example.no", "--org", "Kristiansand")
-    return region
 
 
 @pytest.mark.parametrize("actor,args,role", [

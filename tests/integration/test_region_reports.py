@@ -278,6 +278,7 @@ def test_the_agenda_as_html_and_markdown(reported, cli):
     assert "- **vdc** Datasenter: BP1 – start the pre-project – go on → Pre-project (2026-01-10, Kari Nordmann)" in md
 
 
+@pytest.mark.no_database  # the demo writes its own SQLite file, whatever the backend under test
 def test_the_demo_writes_every_report_into_a_folder_and_names_it(plp_bin, tmp_path):
     db = tmp_path / "demo.db"
     r = plp_bin("--db", str(db), "demo", timeout=240)

@@ -22,14 +22,17 @@ def smtp(monkeypatch):
 
 
 @pytest.fixture
-def project(region):
-    """vdc with a sponsor, a leader and a milestone due 2026-03-31 for Ola."""
-    ok = region
+def project(region, snapshot):
+    """vdc with a sponsor, a leader and a milestone due 2026-03-31 for Ola (built once per process)."""
+    snapshot("reminders_project", lambda: _make_project(region), base="region")
+    return region
+
+
+def _make_project(ok) -> None:
     ok("person", "add", "Lea Leiar", "--email", "lea@example.no", "--lang", "nb")
     ok("role", "assign", "vdc", "Kari Nordmann", "sponsor")
     ok("role", "assign", "vdc", "Lea Leiar", "leader")
     ok("milestone", "add", "vdc", "Områdeplan vedteken", "--due", "2026-03-31", "--responsible", "Ola Nordmann")
-    return ok
 
 
 def in_days(n: int) -> str:

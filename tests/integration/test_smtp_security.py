@@ -29,10 +29,15 @@ def tls(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def project(region):
+def project(region, snapshot):
+    """vdc with a sponsor and a milestone due 2026-03-31 for Ola (built once per process)."""
+    snapshot("smtp_project", lambda: _make_project(region), base="region")
+    return region
+
+
+def _make_project(region) -> None:
     region("role", "assign", "vdc", "Kari Nordmann", "sponsor")
     region("milestone", "add", "vdc", "Sikker post", "--due", "2026-03-31", "--responsible", "Ola Nordmann")
-    return region
 
 
 @pytest.mark.parametrize("mode", ["starttls", "smtps"])

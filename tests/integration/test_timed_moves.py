@@ -1,8 +1,9 @@
-"""Time moves projects: each move through the installed plp, the clock driven by --now, exactly once.
+"""Time moves projects: each move made by ``plp check``, the clock driven by --now, exactly once.
 
-Setup runs in-process (fast); the checks that make the moves run the installed
-``plp`` command, as cron or ``plp scheduler run`` would. Dates lie in 2025: write
-commands refuse a --now after the real clock.
+Setup and most checks run in-process (``cli``: the same ``plp.cli.main``); the first
+test's checks and the concurrent checks run the installed ``plp`` command, as cron or
+``plp scheduler run`` would. Dates lie in 2025: write commands refuse a --now after
+the real clock.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def main_project(bp2_ready, snapshot):
     return ok
 
 
-def check(plp_bin, now: str, *extra: str) -> list[dict]:
-    r = plp_bin("check", "--now", now, "--json", *extra)
+def check(run, now: str, *extra: str) -> list[dict]:
+    """``plp check --now NOW --json`` through ``run`` (``cli`` or the installed ``plp_bin``)."""
+    r = run("check", "--now", now, "--json", *extra)
     assert r.code == 0, r.err
     return json.loads(r.out)
 
@@ -89,15 +91,15 @@ def test_a_missed_condition_puts_the_project_on_hold_with_the_reason_once(main_p
     assert show(cli)["status"] == "active" and show(cli)["hold"] is None
 
 
-def test_a_condition_met_in_time_moves_nothing(main_project, cli, plp_bin):
+def test_a_condition_met_in_time_moves_nothing(main_project, cli):
     main_project("decide", "vdc", "go", "--by", "Kari Nordmann", "--date", "2025-03-01", "--now", "2025-03-01",
                  "--condition", "Finansiering", "--condition-due", "2025-06-01")
     main_project("condition", "met", "vdc", "1", "--note", "PS 9/25", "--now", "2025-05-20")
-    assert moves(check(plp_bin, "2025-07-01")) == []
+    assert moves(check(cli, "2025-07-01")) == []
     assert show(cli)["status"] == "active" and show(cli)["conditions"][0]["status"] == "met"
 
 
-def test_a_notify_rule_tells_people_and_leaves_the_project_active(main_project, cli, plp_bin):
+def test_a_notify_rule_tells_people_and_leaves_the_project_active(main_project, cli):
     """BP1's rule in the plp workflow is notify (the default)."""
     main_project("decide", "vdc", "go", "--by", "Kari Nordmann", "--date", "2025-03-01", "--now", "2025-03-01",
                  "--condition", "Avklar tomt", "--condition-due", "2025-04-01")
@@ -108,20 +110,20 @@ def test_a_notify_rule_tells_people_and_leaves_the_project_active(main_project, 
     main_project("checklist", "tick", "sol", "owners_identified")
     main_project("decide", "sol", "go", "--by", "Kari Nordmann", "--date", "2025-03-01", "--now", "2025-03-01",
                  "--condition", "Grunneigar seier ja", "--condition-due", "2025-04-01")
-    by_project = {m["project"]: m for m in moves(check(plp_bin, "2025-04-02"))}
+    by_project = {m["project"]: m for m in moves(check(cli, "2025-04-02"))}
     assert by_project["sol"]["effect"] == "notify" and by_project["vdc"]["effect"] == "hold"
     r = cli("project", "show", "sol", "--json")
     assert json.loads(r.out)["status"] == "active"
 
 
-def test_a_hold_is_reviewed_on_its_date_and_turns_dormant_after_a_year(main_project, cli, plp_bin):
+def test_a_hold_is_reviewed_on_its_date_and_turns_dormant_after_a_year(main_project, cli):
     main_project("decide", "vdc", "hold", "--by", "Kari Nordmann", "--date", "2025-01-20", "--now", "2025-01-20",
                  "--review-on", "2025-03-01")
-    assert moves(check(plp_bin, "2025-02-28")) == []
-    [review] = moves(check(plp_bin, "2025-03-01"))
+    assert moves(check(cli, "2025-02-28")) == []
+    [review] = moves(check(cli, "2025-03-01"))
     assert review["kind"] == "hold_review" and review["item"] == "BP2"
-    assert moves(check(plp_bin, "2025-06-01")) == []
-    [dormant] = moves(check(plp_bin, "2026-01-20"))
+    assert moves(check(cli, "2025-06-01")) == []
+    [dormant] = moves(check(cli, "2026-01-20"))
     assert dormant["kind"] == "dormant" and dormant["effect"] == "dormant"
     d = show(cli)
     assert d["status"] == "on_hold" and d["dormant"] and d["hold"]["dormant_since"] == "2026-01-20"
@@ -135,12 +137,12 @@ def test_a_hold_without_a_review_date_takes_the_workflow_default(main_project, c
     assert show(cli)["hold"]["review_on"] == "2025-04-20"  # hold_review_after: 90d
 
 
-def test_an_expired_anchoring_lapses_and_blocks_the_gate_again(bp2_ready, cli, plp_bin):
+def test_an_expired_anchoring_lapses_and_blocks_the_gate_again(bp2_ready, cli):
     bp2_ready("anchor", "record", "vdc", "--org", "Iveland", "--body", "kommunestyre", "--ref", "PS 2/25",
               "--date", "2025-02-01", "--valid-until", "2025-03-31", "--now", "2025-02-01")
     assert json.loads(cli("gate", "status", "vdc", "--json").out)["ready"] is True
-    assert moves(check(plp_bin, "2025-03-31")) == []
-    rows = check(plp_bin, "2025-04-01")
+    assert moves(check(cli, "2025-03-31")) == []
+    rows = check(cli, "2025-04-01")
     [move] = moves(rows)
     assert move["kind"] == "anchoring_lapsed" and move["item"] == "Iveland"
     assert [r["recipient"] for r in rows if r["channel"] != "move"] == ["Per Leiar"]  # the leader
@@ -149,15 +151,15 @@ def test_an_expired_anchoring_lapses_and_blocks_the_gate_again(bp2_ready, cli, p
     assert "Iveland (lapsed by kommunestyre PS 2/25, 2025-04-01)" in json.dumps(gate["criteria"], ensure_ascii=False)
     [event] = scheduler_events(cli)
     assert event["kind"] == "anchoring_recorded" and event["data"]["outcome"] == "lapsed"
-    assert moves(check(plp_bin, "2025-04-02")) == []
-    assert plp_bin("audit", "verify").code == 0
+    assert moves(check(cli, "2025-04-02")) == []
+    assert cli("audit", "verify").code == 0
 
 
-def test_an_expiry_after_the_decision_point_was_passed_lapses_nothing(bp2_ready, cli, plp_bin):
+def test_an_expiry_after_the_decision_point_was_passed_lapses_nothing(bp2_ready, cli):
     bp2_ready("anchor", "record", "vdc", "--org", "Iveland", "--body", "kommunestyre", "--ref", "PS 2/25",
               "--date", "2025-02-01", "--valid-until", "2025-03-31", "--now", "2025-02-01")
     bp2_ready("decide", "vdc", "go", "--by", "Kari Nordmann", "--date", "2025-03-01", "--now", "2025-03-01")
-    assert moves(check(plp_bin, "2025-04-01")) == []
+    assert moves(check(cli, "2025-04-01")) == []
 
 
 def _complete(ok) -> None:
@@ -170,14 +172,14 @@ def _complete(ok) -> None:
     ok("decide", "vdc", "go", "--by", "Kari Nordmann", "--date", "2025-01-31", "--now", "2025-01-31")
 
 
-def test_completion_schedules_benefit_reviews_that_open_when_due_and_close_the_follow_up(main_project, cli, plp_bin):
+def test_completion_schedules_benefit_reviews_that_open_when_due_and_close_the_follow_up(main_project, cli):
     _complete(main_project)
     d = show(cli)
     assert d["status"] == "completed" and d["follow_up"] == "open"
     assert [(r["review"], r["after"], r["due"]) for r in d["benefit_reviews"]] == [
         (1, "6m", "2025-07-31"), (2, "12m", "2026-01-31"), (3, "24m", "2027-01-31")]
-    assert moves(check(plp_bin, "2025-07-30")) == []
-    rows = check(plp_bin, "2025-07-31")
+    assert moves(check(cli, "2025-07-30")) == []
+    rows = check(cli, "2025-07-31")
     [move] = moves(rows)
     assert move["kind"] == "benefit_review" and move["step"] == "r1"
     assert [r["recipient"] for r in rows if r["channel"] != "move"] == ["Kari Nordmann"]  # the sponsor
@@ -188,14 +190,14 @@ def test_completion_schedules_benefit_reviews_that_open_when_due_and_close_the_f
     assert r.code == 1 and "not yet" in r.err  # the second review is not due
     main_project("benefit", "record", "vdc", str(goal), "--review", "1", "--achieved", "partly",
                  "--value", "25 av 40 arbeidsplassar", "--now", "2025-08-01")
-    assert moves(check(plp_bin, "2025-08-02")) == []
+    assert moves(check(cli, "2025-08-02")) == []
     # Jump to the last review: the reviews due by then open in one check.
-    assert [m["step"] for m in moves(check(plp_bin, "2026-02-01"))] == ["r2"]
+    assert [m["step"] for m in moves(check(cli, "2026-02-01"))] == ["r2"]
     main_project("benefit", "record", "vdc", str(goal), "--review", "2", "--achieved", "yes", "--value", "41",
                  "--now", "2026-02-01")
     assert show(cli)["follow_up"] == "open"
     # The last review lies after the real clock: a dry run shows it without doing it.
-    assert [m["status"] for m in moves(check(plp_bin, "2027-02-01", "--dry-run"))] == ["would apply"]
+    assert [m["status"] for m in moves(check(cli, "2027-02-01", "--dry-run"))] == ["would apply"]
 
 
 def test_the_last_benefit_review_closes_the_follow_up(main_project, cli, new_version):
@@ -213,11 +215,11 @@ def test_the_last_benefit_review_closes_the_follow_up(main_project, cli, new_ver
     assert json.loads(cli("project", "show", "b", "--json").out)["follow_up"] == "closed"
 
 
-def test_a_dry_run_lists_the_moves_and_changes_nothing(main_project, plp_bin, db_path):
+def test_a_dry_run_lists_the_moves_and_changes_nothing(main_project, cli, db_path):
     main_project("decide", "vdc", "go", "--by", "Kari Nordmann", "--date", "2025-03-01", "--now", "2025-03-01",
                  "--condition", "Finansiering", "--condition-due", "2025-06-01")
     before = dump(db_path)
-    rows = check(plp_bin, "2025-06-02", "--dry-run")
+    rows = check(cli, "2025-06-02", "--dry-run")
     assert [m["status"] for m in moves(rows)] == ["would apply"]
     assert {r["status"] for r in rows if r["channel"] != "move"} == {"would send"}
     assert dump(db_path) == before

@@ -19,6 +19,8 @@ import pytest
 
 import plp
 
+pytestmark = pytest.mark.no_database  # reads plp's source, opens no database
+
 ROOT = Path(plp.__file__).resolve().parent
 
 #: Imports that still close a cycle, each with the reason it may stay. Keep it empty.

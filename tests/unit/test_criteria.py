@@ -12,6 +12,8 @@ from plp.criteria import AnchorFact, GateFacts, OwnerFact
 from plp.texts import Labels
 from plp.workflow import CRITERION_KINDS, Criterion, find
 
+pytestmark = pytest.mark.no_database  # pure criteria over facts, no database
+
 WORKFLOWS = [find(name)[0] for name in ("plp", "prosjektveiviseren", "pm2")]
 
 

@@ -9,6 +9,8 @@ import pytest
 from plp import dates
 from plp.errors import InvalidInput
 
+pytestmark = pytest.mark.no_database  # pure date arithmetic, no database
+
 UTC = dt.timezone.utc
 
 

@@ -13,6 +13,8 @@ from plp.engine import AnchorFact, GateFacts, OwnerFact
 from plp.errors import GateBlocked, InvalidInput, InvalidTransition
 from plp.workflow import find
 
+pytestmark = pytest.mark.no_database  # the pure engine, no database
+
 WF, _ = find("plp")
 IDEA_DONE = {"idea_sketch", "owners_identified"}
 PRE_DONE = {"project_plan", "budget_financing", "risk_assessment", "organisation"}

@@ -6,10 +6,14 @@ import datetime as dt
 import sys
 import threading
 
+import pytest
+
 from plp import engine
 from plp.engine import AnchorFact, GateFacts, OwnerFact
 from plp.errors import PlpError
 from plp.workflow import find
+
+pytestmark = pytest.mark.no_database  # the pure engine under threads, no database
 
 WF, _ = find("plp")
 PM2, _ = find("pm2")

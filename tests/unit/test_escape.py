@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from plp.reports.escape import chart_label, csv_cell, csv_text, markdown
 
+pytestmark = pytest.mark.no_database  # pure escaping rules, no database
+
 
 def _rendered(md: str) -> str:
     """What a reader of the rendered Markdown sees: the text of the HTML, tags counted."""

@@ -11,6 +11,8 @@ import pytest
 import plp
 from plp.settings import Settings, current, using
 
+pytestmark = pytest.mark.no_database  # reads plp's source, opens no database
+
 ROOT = Path(plp.__file__).resolve().parent
 MAX_LINES = 60  # a function longer than this does more than one thing
 

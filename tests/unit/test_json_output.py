@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from plp.cli.output import indented_json
 from plp.services.results import plain
+
+pytestmark = pytest.mark.no_database  # a pure JSON encoder, no database
 
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text()
 DATA = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)

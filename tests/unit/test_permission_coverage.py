@@ -12,7 +12,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import plp.services
+
+pytestmark = pytest.mark.no_database  # reads plp's source, opens no database
 
 SERVICES = Path(plp.services.__file__).parent
 

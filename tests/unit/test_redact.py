@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from plp.redact import password_in, redact, remember_secret
+
+pytestmark = pytest.mark.no_database  # pure text redaction, no database
 
 
 def test_the_password_of_any_url_in_a_message_is_starred():

@@ -9,6 +9,8 @@ import pytest
 from plp.reminders import DueReminder, Recipient, compose
 from plp.timed_texts import KINDS
 
+pytestmark = pytest.mark.no_database  # pure reminder texts, no database
+
 ORDINARY = ("milestone", "decision_waiting", "anchoring_missing")
 
 

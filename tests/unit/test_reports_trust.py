@@ -11,6 +11,8 @@ from plp import texts as labels
 from plp.services.reporting import light
 from plp.services.trust import FACTORS, parse_scores, summarise
 
+pytestmark = pytest.mark.no_database  # pure arithmetic and words, no database
+
 D1, D2, D3 = dt.date(2016, 11, 1), dt.date(2017, 9, 1), dt.date(2018, 9, 1)
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from plp import durations
 from plp.services.workflows import compare
 from plp.workflow import parse, shipped_dir
+
+pytestmark = pytest.mark.no_database  # workflow files only, no database
 
 
 def _plp() -> str:

@@ -9,6 +9,8 @@ import pytest
 from plp import workflow as wfmod
 from plp.errors import WorkflowError
 
+pytestmark = pytest.mark.no_database  # workflow files only, no database
+
 SHIPPED = sorted((Path(__file__).resolve().parents[2] / "workflows").glob("*.yaml"))
 
 

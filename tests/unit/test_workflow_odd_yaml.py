@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from plp import workflow as wfmod
 
+pytestmark = pytest.mark.no_database  # workflow files only, no database
+
 BASE = (Path(__file__).resolve().parents[2] / "workflows" / "plp.yaml").read_text(encoding="utf-8")
 
 
