@@ -73,10 +73,31 @@ class Settings:
 _bound: ContextVar[Settings | None] = ContextVar("plp_settings", default=None)
 
 
+_NAMES = ("PLP_DB", "PLP_LANG", "PLP_TZ", "PLP_WORKFLOW_PATH", "PLP_AUDIT_KEY", "PLP_AUDIT_KEY_FILE",
+          "PLP_SQLITE_SYNCHRONOUS", "PLP_SMTP_URL", "PLP_MAIL_FROM", "PLP_SMTP_TIMEOUT", "PLP_WEBHOOK_URL",
+          "PLP_SCHEDULE", "PLP_DEBUG", "PLP_BASE_URL", "PLP_WEB_TODAY", "PLP_TEST_PAUSE_IN_WRITE")
+_last_read: tuple[tuple[str | None, ...], Settings] | None = None
+
+
 def current() -> Settings:
-    """The settings of the running command or request; else the environment as it is now."""
+    """The settings of the running command or request; else the environment as it is now.
+
+    Unbound, the environment is read on every call, but the object is built again
+    only when one of the variables changed (a decision asks twice; building costs
+    more than the rest of its Python work on the audit chain).
+    """
+    global _last_read
     bound = _bound.get()
-    return bound if bound is not None else Settings.from_env()
+    if bound is not None:
+        return bound
+    env = os.environ
+    values = tuple(env.get(name) for name in _NAMES)
+    last = _last_read
+    if last is not None and last[0] == values:
+        return last[1]
+    settings = Settings.from_env()
+    _last_read = (values, settings)
+    return settings
 
 
 @contextmanager
