@@ -135,7 +135,9 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
             "status": result.status, "round": result.round,
             "criteria": {c.key: c.met for c in gate.criteria},
         }, p.id)
-        commit_change(uow, p, after)
+        # ready_since was written by the guarded update, from the same facts that
+        # commit_change would evaluate again: commit as it is.
+        uow.commit()
         return result
 
 
