@@ -298,7 +298,10 @@ class UnitOfWork:
         self.cache: dict[Any, Any] = {}  # facts that cannot change within this unit of work
         self._head: tuple[int, str] | None = None  # the audit head bump() took (PostgreSQL)
         self._head_read = False
-        self._pg = session.get_bind().dialect.name == "postgresql"
+        dialect = session.get_bind().dialect
+        self._pg = dialect.name == "postgresql"
+        # Whether the guarded update returns the audit head (SQLite from 3.35 on).
+        self._returning = self._pg or bool(getattr(dialect, "update_returning", False))
 
     @property
     def actor(self) -> str:
@@ -323,18 +326,18 @@ class UnitOfWork:
     def bump(self, project: Any, **changes: Any) -> None:
         """Write ``changes`` to the project if nobody changed it since we read it.
 
-        On PostgreSQL the same statement takes the audit chain's head ``FOR UPDATE``
-        and returns it for the event that follows (one round trip less).
+        The same statement returns the audit chain's head for the event that follows
+        (one statement less; on PostgreSQL it takes the head ``FOR UPDATE``).
         """
         from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
         self.end_read()
         values = dict(changes, version=project.version + 1)
-        stmt = _bump_statement(tuple(sorted(values)), self._pg)
+        stmt = _bump_statement(tuple(sorted(values)), self._pg, self._returning)
         result = self.session.connection().execute(
             stmt, {"_id": project.id, "_read": project.version, **{"v_" + k: v for k, v in values.items()}})
-        row = result.first() if self._pg else None
-        if (row is None) if self._pg else result.rowcount != 1:
+        row = result.first() if self._returning else None
+        if (row is None) if self._returning else result.rowcount != 1:
             self.session.rollback()
             raise ConcurrentChange(
                 f"project {project.code} was changed meanwhile by someone else; reload and try again"
@@ -364,7 +367,7 @@ class UnitOfWork:
         key = audit_key()
         self.flush()
         conn = self.session.connection()
-        if self._head_read:  # taken FOR UPDATE by bump() in this transaction
+        if self._head_read:  # returned by bump() in this transaction (PostgreSQL: FOR UPDATE)
             row, self._head_read = self._head, False
         else:
             row = conn.execute(_statements().head_for_update).first()

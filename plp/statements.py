@@ -2,9 +2,10 @@
 
 Building a SQLAlchemy statement costs more than running it on SQLite, so the guarded
 project update, the row inserts and the audit chain's statements are made the first
-time they are needed and reused. On PostgreSQL two of them save a round trip each:
-the guarded update also takes the audit head ``FOR UPDATE`` and returns it, and the
-new event and the moved head are one statement.
+time they are needed and reused. The guarded update also returns the audit head
+(on PostgreSQL taken ``FOR UPDATE``; SQLite's write lock, held since ``BEGIN
+IMMEDIATE``, already serialises writers), so the event that follows need not read
+it. On PostgreSQL the new event and the moved head are also one statement.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class _Statements:
 
 
 _STATEMENTS: _Statements | None = None
-_BUMPS: dict[tuple[tuple[str, ...], bool], Any] = {}
+_BUMPS: dict[tuple[tuple[str, ...], bool, bool], Any] = {}
 _INSERTS: dict[Any, Any] = {}
 
 
@@ -56,13 +57,15 @@ def insert_of(table: Any) -> Any:
     return stmt
 
 
-def bump_statement(columns: tuple[str, ...], pg: bool) -> Any:
+def bump_statement(columns: tuple[str, ...], pg: bool, returning: bool | None = None) -> Any:
     """The guarded ``UPDATE project`` setting ``columns`` (each bound as ``v_<column>``).
 
-    On PostgreSQL it also returns the audit head, locked ``FOR UPDATE`` in the same
-    statement, and the project's id: no row means the version guard refused.
+    With ``returning`` (always on PostgreSQL; on SQLite where it has ``RETURNING``,
+    3.35 on) it also returns the project's id and the audit head, on PostgreSQL
+    locked ``FOR UPDATE`` in the same statement: no row means the version guard refused.
     """
-    stmt = _BUMPS.get((columns, pg))
+    returning = pg if returning is None else returning or pg
+    stmt = _BUMPS.get((columns, pg, returning))
     if stmt is None:
         from sqlalchemy import bindparam, select
 
@@ -75,5 +78,9 @@ def bump_statement(columns: tuple[str, ...], pg: bool) -> Any:
             head = statements().head_for_update.cte("head")
             stmt = stmt.add_cte(head).returning(t.c.id, select(head.c.last_event_id).scalar_subquery(),
                                                 select(head.c.last_hash).scalar_subquery())
-        _BUMPS[(columns, pg)] = stmt
+        elif returning:
+            h = statements().head.selected_columns
+            stmt = stmt.returning(t.c.id, statements().head.with_only_columns(h.last_event_id).scalar_subquery(),
+                                  statements().head.with_only_columns(h.last_hash).scalar_subquery())
+        _BUMPS[(columns, pg, returning)] = stmt
     return stmt

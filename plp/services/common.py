@@ -128,7 +128,10 @@ def get_org(uow: UnitOfWork, name: str) -> Org:
 
 def find_person(uow: UnitOfWork, ref: str) -> Person | None:
     """A person by id, email or exact name; None when nobody matches."""
-    matches = people_matching(uow, ref)
+    return _one_of(people_matching(uow, ref), ref)
+
+
+def _one_of(matches: list[Any], ref: str) -> Any:
     if len(matches) > 1:
         raise InvalidInput(f"{len(matches)} people are called '{_short(ref)}'; use the email or id")
     return matches[0] if matches else None
@@ -136,31 +139,58 @@ def find_person(uow: UnitOfWork, ref: str) -> Person | None:
 
 def people_matching(uow: UnitOfWork, ref: str) -> list[Person]:
     """The people ``ref`` names: by id, else by email, else by exact name, else by name in any case."""
-    by_email, by_name, by_any_case = _people_by()
     s = uow.session
+    return _matching(lambda stmt, value: s.execute(stmt, {"ref": value}).scalars(), _people_by(False), ref)
+
+
+def person_row(uow: UnitOfWork, ref: str) -> Any:
+    """The id and name of the person ``ref`` names, as :func:`get_person` finds them.
+
+    The same lookup order and the same refusals, read as a plain row (no ORM object):
+    for a change that needs only who it is, such as the decider of a decision.
+    """
+    conn = uow.session.connection()
+    p = _one_of(_matching(lambda stmt, value: conn.execute(stmt, {"ref": value}), _people_by(True), ref), ref)
+    if p is None:
+        raise NotFound(f"unknown person '{_short(ref)}' (add them with 'plp person add')")
+    return p
+
+
+def _matching(run: Any, statements: tuple, ref: str) -> list[Any]:
+    """The lookup order of :func:`people_matching`, over the statements of ORM objects or of rows."""
+    by_id, by_email, by_name, by_any_case = statements
     ref = ref.strip()
     if ref.isdigit():
-        p = s.get(Person, int(ref))
+        p = run(by_id, int(ref)).first()
         if p:
             return [p]
     if "@" in ref:
-        p = s.execute(by_email, {"ref": ref.lower()}).scalars().first()
+        p = run(by_email, ref.lower()).first()
         if p:
             return [p]
-    matches = s.execute(by_name, {"ref": ref}).scalars().all()
+    matches = run(by_name, ref).all()
     if not matches:
-        matches = s.execute(by_any_case, {"ref": ref.lower()}).scalars().all()
+        matches = run(by_any_case, ref.lower()).all()
     return list(matches)
 
 
 @cache
-def _people_by() -> tuple:
+def _people_by(rows: bool) -> tuple:
+    """The four lookups of a person (id, email, exact name, name in any case): ORM objects, or (id, name) rows."""
     from sqlalchemy import bindparam
+    from sqlalchemy import select as core_select
 
     ref_ = bindparam("ref")
-    return (select(Person).where(func.lower(Person.email) == ref_).limit(1),
-            select(Person).where(Person.name == ref_),
-            select(Person).where(func.lower(Person.name) == ref_))
+    t = Person.__table__
+    if rows:
+        base = core_select(t.c.id, t.c.name)
+        email, name = t.c.email, t.c.name
+    else:
+        base, email, name = select(Person), Person.email, Person.name
+    return (base.where(t.c.id == ref_ if rows else Person.id == ref_),
+            base.where(func.lower(email) == ref_).limit(1),
+            base.where(name == ref_),
+            base.where(func.lower(name) == ref_))
 
 
 def names_of(uow: UnitOfWork, refs: list[str] | None) -> list[str]:

@@ -24,11 +24,11 @@ from plp.services.common import (
     ensure_open,
     facts_of,
     gate_of,
-    get_person,
     get_project,
     get_project_and_workflow,
     names_of,
     not_after_today,
+    person_row,
     workflow_of,
 )
 
@@ -109,7 +109,7 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
         gate = engine.gate_status(wf, facts)
         dp = gate.decision_point
         permissions.check(uow, "decision.record", p, holders=facts.holders)
-        decider = get_person(uow, by)
+        decider = person_row(uow, by)
         if not any(decider.id in facts.holders.get(role, ()) for role in dp.deciders):
             who = " or ".join(wf.roles[r].labels.en for r in dp.deciders)
             raise NotAllowed(f"{decider.name} may not decide at {dp.key}: only the {who} of {p.code} may")
@@ -135,7 +135,9 @@ def decide(db: Database, *, code: str, outcome: str, by: str, date: dt.date, tod
             "status": result.status, "round": result.round,
             "criteria": {c.key: c.met for c in gate.criteria},
         }, p.id)
-        commit_change(uow, p, after)
+        # ready_since was written by the guarded update, from the same facts that
+        # commit_change would evaluate again: commit as it is.
+        uow.commit()
         return result
 
 
