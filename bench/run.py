@@ -111,6 +111,7 @@ from sqlalchemy import text
 from plp.actor import system
 from plp.db import Database
 from plp.services.decisions import decide
+from plp.settings import Settings, using
 db = Database({target!r})
 with db.engine.connect() as conn:
     sponsors = conn.execute(text("SELECT p.code, pe.name FROM project p JOIN role_assignment r ON r.project_id = p.id "
@@ -120,7 +121,8 @@ day = dt.date.today()
 start = time.perf_counter()
 for n in range({count}):
     code, sponsor = sponsors[n % len(sponsors)]
-    decide(db, code=code, outcome="rework", by=sponsor, date=day, today=day, actor=system("bench"))
+    with using(Settings.from_env()):  # read once per decision, as the web does per request
+        decide(db, code=code, outcome="rework", by=sponsor, date=day, today=day, actor=system("bench"))
 elapsed = time.perf_counter() - start
 """
 

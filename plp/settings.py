@@ -73,44 +73,10 @@ class Settings:
 _bound: ContextVar[Settings | None] = ContextVar("plp_settings", default=None)
 
 
-_NAMES = ("PLP_DB", "PLP_LANG", "PLP_TZ", "PLP_WORKFLOW_PATH", "PLP_AUDIT_KEY", "PLP_AUDIT_KEY_FILE",
-          "PLP_SQLITE_SYNCHRONOUS", "PLP_SMTP_URL", "PLP_MAIL_FROM", "PLP_SMTP_TIMEOUT", "PLP_WEBHOOK_URL",
-          "PLP_SCHEDULE", "PLP_DEBUG", "PLP_BASE_URL", "PLP_WEB_TODAY", "PLP_TEST_PAUSE_IN_WRITE")
-_ENCODED = tuple(os.environ.encodekey(name) for name in _NAMES)
-_last_read: tuple[tuple[str | bytes | None, ...], Settings] | None = None
-
-
 def current() -> Settings:
-    """The settings of the running command or request; else the environment as it is now.
-
-    Unbound, the environment is read on every call, but the object is built again
-    only when one of the variables changed (a decision asks twice; building costs
-    about 45 µs each time).
-    """
-    global _last_read
+    """The settings of the running command or request; else the environment as it is now."""
     bound = _bound.get()
-    if bound is not None:
-        return bound
-    values = _environment()
-    last = _last_read
-    if last is not None and last[0] == values:
-        return last[1]
-    settings = Settings.from_env()
-    _last_read = (values, settings)
-    return settings
-
-
-def _environment() -> tuple[str | bytes | None, ...]:
-    """The values of the ``PLP_*`` variables, to compare with the last read.
-
-    ``os.environ.get`` raises and catches a KeyError for each unset variable (most
-    of them), 40 µs for all of them; its mapping of encoded names is read directly
-    where there is one (CPython), which sees every change made through ``os.environ``.
-    """
-    data = getattr(os.environ, "_data", None)
-    if isinstance(data, dict):
-        return tuple(data.get(key) for key in _ENCODED)
-    return tuple(os.environ.get(name) for name in _NAMES)
+    return bound if bound is not None else Settings.from_env()
 
 
 @contextmanager
