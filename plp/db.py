@@ -315,11 +315,16 @@ class UnitOfWork:
 
     # The read half ends before the write half begins: a write transaction that
     # starts with the guarded UPDATE never works on a stale SQLite snapshot.
+    # PostgreSQL (READ COMMITTED) gives every statement a fresh snapshot and the
+    # guarded UPDATE waits for a concurrent writer and then sees its version, so there
+    # the write goes on in the same transaction: one COMMIT and one BEGIN (two round
+    # trips) fewer per change, with the same guards.
     def end_read(self) -> None:
-        """End the read transaction; what follows is written in one new transaction."""
+        """End the read half; what follows is written in one transaction (a new one on SQLite)."""
         if self.session.new or self.session.dirty or self.session.deleted:
             raise RuntimeError("end_read() with pending writes: read first, then write")
-        self.session.commit()
+        if not self._pg:
+            self.session.commit()
         self._head_read = False
         _WRITING.set(True)
 
