@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 from typing import Any, ClassVar
 
-from plp.services.results import ChecklistItem, Hold, Owner, Result, internal
+from plp.services.results import BenefitReviewView, ChecklistItem, ConditionView, Hold, Owner, Result, internal
 
 
 def values_of(result: Result) -> dict[str, Any]:
@@ -131,13 +131,13 @@ class GateSummary(Result):
 
 
 @dataclasses.dataclass(frozen=True)
-class TimeRules(Result):
+class ReportTimeRules(Result):
     """The time rules of one project, with one line of text per item for the report."""
 
     hold: Hold | None
     dormant: bool
-    conditions: list[Any]
-    benefit_reviews: list[Any]
+    conditions: list[ConditionView]
+    benefit_reviews: list[BenefitReviewView]
     benefit_status: str | None
     lines: list[str]
 
@@ -230,7 +230,7 @@ class StatusReport(Result):
     owners: list[Owner]
     roles: list[RoleLine]
     gate: GateSummary | None
-    time_rules: TimeRules
+    time_rules: ReportTimeRules
     goals: list[GoalGroup]
     milestones: list[ReportMilestone]
     counts: LightCounts

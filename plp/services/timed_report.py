@@ -14,9 +14,9 @@ from plp.db import UnitOfWork
 from plp.models import Anchoring, Org, Project
 from plp.texts import Labels
 from plp.services import conditions as timed_rules
-from plp.services.projects import hold_of
+from plp.services.projects import hold_of, time_rules_of
 from plp.services.results_plans import AgendaDeadline, CalendarDate, OrgDeadline
-from plp.services.results_reports import PortfolioTimeFacts, TimeRules
+from plp.services.results_reports import PortfolioTimeFacts, ReportTimeRules
 
 
 def status_label(p: Project, base: str, t: Labels, benefit: str | None = None) -> str:
@@ -28,12 +28,11 @@ def status_label(p: Project, base: str, t: Labels, benefit: str | None = None) -
     return base
 
 
-def for_project(uow: UnitOfWork, p: Project, today: dt.date, t: Labels) -> TimeRules:
-    """The time rules of one project, with one line of text per item for the report."""
-    reviews = timed_rules.benefit_reviews_of(uow, p)
-    conds = timed_rules.conditions_of(uow, [p.id])
+def for_project(uow: UnitOfWork, p: Project, today: dt.date, t: Labels) -> ReportTimeRules:
+    """The time rules of one project (the facts ``project show`` gives), with one line of text per item."""
+    facts = time_rules_of(uow, p, today)
     lines: list[str] = []
-    hold = hold_of(p)
+    hold = facts.hold
     if hold:
         parts = [t("tr_hold", since=hold.held_on.isoformat())]
         if hold.review_on:
@@ -41,7 +40,7 @@ def for_project(uow: UnitOfWork, p: Project, today: dt.date, t: Labels) -> TimeR
         if hold.dormant_since:
             parts.append(t("tr_dormant", date=hold.dormant_since.isoformat()))
         lines.append(", ".join(parts))
-    for c in conds:
+    for c in facts.conditions:
         state = (t("tr_condition_met", date=c.met_on.isoformat()) if c.status == "met" and c.met_on
                  else t("tr_condition_" + c.status))
         lines.append(t("tr_condition", dp=c.decision_point, due=c.due.isoformat(), text=c.text) + f" ({state})")
@@ -49,16 +48,14 @@ def for_project(uow: UnitOfWork, p: Project, today: dt.date, t: Labels) -> TimeR
                                    .where(Anchoring.project_id == p.id, Anchoring.valid_until.is_not(None))
                                    .order_by(Anchoring.valid_until)).all():
         lines.append(t("tr_valid_until", org=org, ref=a.ref, date=a.valid_until.isoformat()))
-    for r in reviews:
+    for r in facts.benefit_reviews:
         head = t("tr_benefit", n=r.review, after=r.after, due=r.due.isoformat())
         answers = [f"{g.goal}: {t('achieved_' + g.achieved)} ({g.value})" for g in r.goals if g.achieved]
         waiting = t("tr_benefit_waiting") if r.due <= today else t("tr_benefit_later")
         tail = "; ".join(answers + ([] if r.done else [waiting]))
         lines.append(f"{head}: {tail}")
-    return TimeRules(hold=hold, dormant=bool(hold and hold.dormant_since),
-                     conditions=[timed_rules.condition_view(c, p.code, today) for c in conds],
-                     benefit_reviews=reviews, benefit_status=timed_rules.benefit_status(p, reviews, today),
-                     lines=lines)
+    return ReportTimeRules(hold=hold, dormant=facts.dormant, conditions=facts.conditions,
+                           benefit_reviews=facts.benefit_reviews, benefit_status=facts.benefit_status, lines=lines)
 
 
 def portfolio_fields(uow: UnitOfWork, p: Project, today: dt.date) -> PortfolioTimeFacts:

@@ -31,7 +31,7 @@ from plp.services.results_reports import (
     ProjectPage,
     StatusReport,
     Timeline,
-    TimeRules,
+    ReportTimeRules,
 )
 from plp.texts import Labels
 from tests.conftest import copy_database
@@ -126,5 +126,5 @@ def test_the_web_project_page_and_header_are_typed(demo, code):
 def test_the_time_rules_of_the_reports_are_typed(demo, code):
     with Database(str(demo)).unit() as uow:
         p = get_project(uow, code)
-        typed(timed_report.for_project(uow, p, TODAY, Labels("en")), TimeRules)
+        typed(timed_report.for_project(uow, p, TODAY, Labels("en")), ReportTimeRules)
         typed(timed_report.portfolio_fields(uow, p, TODAY), PortfolioTimeFacts)
