@@ -355,12 +355,9 @@ def _build_demo(folder: Path, path: Path) -> None:
 
 def copy_database(source: Path, target: Path) -> Path:
     """A consistent copy of the SQLite database ``source`` at ``target`` (SQLite's backup API)."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+    from tests.snapshots import sqlite_copy
+
+    sqlite_copy(str(source), str(target))
     os.chmod(target, 0o600)
     return target
 

@@ -48,10 +48,11 @@ def drop_all(admin) -> None:
     _made.clear()
 
 
-def _sqlite_copy(source: str, target: str) -> None:
+def sqlite_copy(source: str, target: str) -> None:
+    """A consistent copy through SQLite's backup API (it reads what still sits in the WAL file)."""
     src, dst = sqlite3.connect(source), sqlite3.connect(target)
     try:
-        src.backup(dst)  # reads what still sits in the WAL file, writes a consistent copy
+        src.backup(dst)
     finally:
         dst.close()
         src.close()
@@ -81,7 +82,8 @@ def _holds(db_path, source: str | None, pg_server, sqlite_template) -> bool:
     return _content(mine, pg_server) == _dumps[source]
 
 
-def _pg_terminate(admin, name: str) -> None:
+def disconnect(admin, name: str) -> None:
+    """Close this process's connections to database ``name`` (the in-process CLI leaves pooled ones)."""
     from sqlalchemy import text
 
     gc.collect()  # disposes the engines of finished in-process commands
@@ -106,7 +108,7 @@ def restore_or_build(name: str, build: Callable[[], None], db_path, pg_server, s
         _made[key] = _make(name, len(_made), build, source, db_path, pg_server, sqlite_template, monkeypatch)
     snapshot = _made[key]
     if pg_server is None:
-        _sqlite_copy(snapshot, str(db_path))
+        sqlite_copy(snapshot, str(db_path))
         return
     from sqlalchemy import text
 
@@ -121,7 +123,7 @@ def _make(name, number, build, source, db_path, pg_server, sqlite_template, monk
     """Run ``build()`` on a new copy of ``source`` (None: the template); returns its path or database name."""
     if pg_server is None:
         path = Path(sqlite_template).parent / f"snapshot-{number}-{name}.db"
-        _sqlite_copy(source or str(sqlite_template), str(path))
+        sqlite_copy(source or str(sqlite_template), str(path))
         target = str(path)
     else:
         from sqlalchemy import text
@@ -137,5 +139,5 @@ def _make(name, number, build, source, db_path, pg_server, sqlite_template, monk
     finally:
         monkeypatch.setenv("PLP_DB", str(db_path))
     if pg_server is not None:
-        _pg_terminate(admin, target)  # a template must have no sessions
+        disconnect(admin, target)  # a template must have no sessions
     return target

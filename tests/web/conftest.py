@@ -9,9 +9,7 @@ One browser serves the whole run; every test gets fresh contexts (cookies, stora
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
-import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -22,6 +20,7 @@ import pytest
 
 from tests.conftest import PLP_BIN
 from tests.servers import SmtpServer, free_port
+from tests.snapshots import disconnect, sqlite_copy
 from tests.web import seed
 
 CHROMIUM = "/usr/bin/chromium"
@@ -72,36 +71,16 @@ def seed_target(tmp_path_factory, pg_server):
         conn.execute(text(f"DROP DATABASE IF EXISTS {SEED_DB} WITH (FORCE)"))
         conn.execute(text(f"CREATE DATABASE {SEED_DB} TEMPLATE plp_template"))
     seed.build(f"{base}/{SEED_DB}")
-    _disconnect(admin, SEED_DB)  # a template must have no sessions when databases are made from it
+    disconnect(admin, SEED_DB)  # a template must have no sessions when databases are made from it
     yield f"{base}/{SEED_DB}"
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {SEED_DB} WITH (FORCE)"))
 
 
-def _disconnect(admin, name: str) -> None:
-    """Close this process's connections to database ``name`` (the in-process CLI leaves pooled ones)."""
-    from sqlalchemy import text
-
-    gc.collect()  # disposes the engines of finished commands
-    with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
-
-
-def _copy_sqlite(source: str, target: str) -> None:
-    """A consistent copy through SQLite's backup API (it reads what still sits in the WAL file)."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-
-
 def _clone(seed_target: str, db_path, pg_server) -> str:
     """Copy the seed into this test's database; returns the target for ``--db``."""
     if pg_server is None:
-        _copy_sqlite(seed_target, str(db_path))
+        sqlite_copy(seed_target, str(db_path))
         return str(db_path)
     from sqlalchemy import text
 
@@ -186,7 +165,7 @@ def shared_site(seed_target, pg_server, tmp_path_factory):
     folder = tmp_path_factory.mktemp("shared")
     if pg_server is None:
         target = str(folder / "shared.db")
-        _copy_sqlite(seed_target, target)
+        sqlite_copy(seed_target, target)
     else:
         from sqlalchemy import text
 
